@@ -1,0 +1,194 @@
+package io.github.hilos.api;
+
+import io.github.hilos.spi.Durations;
+import io.github.hilos.spi.StrandCarrier;
+import io.github.hilos.spi.ThreadStrand;
+
+import java.time.Duration;
+
+/**
+ * A unit of execution: the chapter's thread, with its own program counter, stack and state, whose resources
+ * belong to the {@link StrandRuntime} that spawned it.
+ *
+ * <p>The static methods act on the calling strand; the instance methods act on the strand they are called on.
+ * Every runtime implements the same contract:
+ * <ul>
+ *   <li><b>park/unpark</b> are permit-based, like {@link java.util.concurrent.locks.LockSupport}: a strand has
+ *       at most one permit; {@link #unpark()} makes it available (an unpark before a park is not lost, many
+ *       unparks leave one permit); {@link #park()} consumes it or waits for it. A park may also return
+ *       spuriously, for no reason at all, so every park belongs inside a loop that re-checks its condition.
+ *       A park returns at once while the strand's interrupt status is set.</li>
+ *   <li><b>interrupt</b> sets the interrupt status and wakes a parked or sleeping strand; blocking calls of
+ *       Hilos ({@link #sleep}, {@link #join}, the {@code sync} primitives) then throw
+ *       {@link InterruptedException} and clear the status.</li>
+ *   <li><b>join</b> waits for the strand's task to end, normally or not.</li>
+ * </ul>
+ *
+ * <p>{@link #current()} works on every thread: inside a strand it returns that strand; on any other thread it
+ * returns a strand view of that thread (parking parks the thread), so the {@code sync} primitives work from
+ * plain threads too.
+ *
+ * <p>Runtime implementers subclass this class and implement the protected {@code ...Self} hooks, which are
+ * only ever called on the current strand, by the strand itself.
+ */
+public abstract class Strand {
+
+    /** {@link StrandLocal} values; read and written only by this strand (owner-only, plain access). */
+    Object[] locals;
+
+    /** For runtime implementations. */
+    protected Strand() {
+    }
+
+    /**
+     * Returns the strand that is calling.
+     *
+     * @return the current strand, or a strand view of the current thread if it runs no strand
+     */
+    public static Strand current() {
+        Thread thread = Thread.currentThread();
+        if (thread instanceof StrandCarrier carrier) {
+            Strand mounted = carrier.currentStrand();
+            if (mounted != null) {
+                return mounted;
+            }
+        }
+        return ThreadStrand.ofCurrentThread();
+    }
+
+    /** Waits for this strand's permit, consuming it; may return spuriously (call it in a loop). */
+    public static void park() {
+        current().parkSelf();
+    }
+
+    /**
+     * Like {@link #park()}, but returns at the latest after {@code nanos} nanoseconds.
+     *
+     * @param nanos the longest wait; zero or negative returns at once
+     */
+    public static void parkNanos(long nanos) {
+        if (nanos > 0) {
+            current().parkSelfNanos(nanos);
+        }
+    }
+
+    /** Lets other strands run before the calling one continues. */
+    public static void yield() {
+        current().yieldSelf();
+    }
+
+    /**
+     * Sleeps for at least the given duration without blocking other strands of the runtime.
+     *
+     * @param duration how long; must not be negative
+     * @throws InterruptedException if interrupted before or while sleeping (the status is cleared)
+     */
+    public static void sleep(Duration duration) throws InterruptedException {
+        long nanos = Durations.toNanos(duration, "sleep duration");
+        current().sleepSelf(nanos);
+    }
+
+    /**
+     * Tests and clears the calling strand's interrupt status.
+     *
+     * @return whether the status was set
+     */
+    public static boolean interrupted() {
+        return current().clearInterruptSelf();
+    }
+
+    /** Makes this strand's permit available, waking it if it is parked. Callable from any thread. */
+    public abstract void unpark();
+
+    /**
+     * Waits for this strand's task to end.
+     *
+     * @throws InterruptedException if the caller is interrupted while waiting
+     */
+    public abstract void join() throws InterruptedException;
+
+    /**
+     * Waits at most {@code timeout} for this strand's task to end.
+     *
+     * @param timeout the longest wait; must not be negative
+     * @return {@code true} if the task ended, {@code false} on timeout
+     * @throws InterruptedException if the caller is interrupted while waiting
+     */
+    public abstract boolean join(Duration timeout) throws InterruptedException;
+
+    /** Sets this strand's interrupt status and wakes it if it is parked, sleeping or blocked in Hilos. */
+    public abstract void interrupt();
+
+    /**
+     * Tests this strand's interrupt status without clearing it.
+     *
+     * @return whether it is set
+     */
+    public abstract boolean isInterrupted();
+
+    /**
+     * Tests whether this strand has been started and its task has not ended yet.
+     *
+     * @return whether the task is still running or waiting to run
+     */
+    public abstract boolean isAlive();
+
+    /**
+     * Returns this strand's name.
+     *
+     * @return the name given at spawn, or one the runtime made up
+     */
+    public abstract String name();
+
+    /**
+     * Returns an identifier unique among the strands of this strand's runtime.
+     *
+     * @return the id
+     */
+    public abstract long id();
+
+    /** Hook for {@link #park()}; called only by this strand on itself. */
+    protected abstract void parkSelf();
+
+    /**
+     * Hook for {@link #parkNanos(long)}; called only by this strand on itself.
+     *
+     * @param nanos the longest wait, positive
+     */
+    protected abstract void parkSelfNanos(long nanos);
+
+    /** Hook for {@link #yield()}; called only by this strand on itself. */
+    protected abstract void yieldSelf();
+
+    /**
+     * Hook for {@link #interrupted()}; called only by this strand on itself.
+     *
+     * @return whether the interrupt status was set
+     */
+    protected abstract boolean clearInterruptSelf();
+
+    /**
+     * Hook for {@link #sleep(Duration)}; called only by this strand on itself. The default parks until the
+     * deadline, checking the interrupt status; runtimes with a timer of their own may override it.
+     *
+     * @param nanos how long, not negative
+     * @throws InterruptedException if interrupted
+     */
+    protected void sleepSelf(long nanos) throws InterruptedException {
+        long deadline = System.nanoTime() + nanos;
+        for (long left = nanos; ; left = deadline - System.nanoTime()) {
+            if (clearInterruptSelf()) {
+                throw new InterruptedException("interrupted while sleeping: " + name());
+            }
+            if (left <= 0) {
+                return;
+            }
+            parkSelfNanos(left);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + id() + ", " + name() + (isAlive() ? "" : ", ended") + "]";
+    }
+}

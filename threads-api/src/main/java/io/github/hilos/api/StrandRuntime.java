@@ -1,0 +1,65 @@
+package io.github.hilos.api;
+
+import java.util.concurrent.Callable;
+
+/**
+ * The owner of strands and of the resources they share: the chapter's process, to a {@link Strand}'s thread.
+ * Obtained from {@link Runtimes#open(String)}; every runtime ({@code klt}, {@code jdk-virtual}, {@code ult},
+ * {@code hybrid}) implements the same contract, checked by one test kit.
+ *
+ * <p>A strand's uncaught exception goes to the runtime's {@link StrandExceptionHandler} (by default it is
+ * logged through {@link System.Logger}) and never disturbs other strands or the threads that run them.
+ */
+public interface StrandRuntime extends AutoCloseable {
+
+    /**
+     * Returns the name this runtime was opened with.
+     *
+     * @return the runtime name, such as {@code "klt"}
+     */
+    String name();
+
+    /**
+     * Starts a strand that runs {@code task}.
+     *
+     * @param task what the strand does
+     * @return the started strand
+     * @throws NullPointerException if {@code task} is null
+     * @throws IllegalStateException if the runtime is closing or closed
+     */
+    Strand spawn(Runnable task);
+
+    /**
+     * Starts a named strand that runs {@code task}.
+     *
+     * @param name the strand's name, for dumps and logs
+     * @param task what the strand does
+     * @return the started strand
+     * @throws NullPointerException if {@code name} or {@code task} is null
+     * @throws IllegalStateException if the runtime is closing or closed
+     */
+    Strand spawn(String name, Runnable task);
+
+    /**
+     * Runs {@code task} as a strand of this runtime and blocks the caller until it ends. Meant for the edge of a
+     * program: a {@code main} method or a test calling into strand code.
+     *
+     * @param task what the strand does
+     * @param <T> the result type
+     * @return the task's result
+     * @throws Exception the task's exception, rethrown as it was thrown, or {@link InterruptedException} if the
+     *     caller is interrupted while waiting (the strand is then interrupted too)
+     * @throws IllegalStateException if the runtime is closing or closed
+     */
+    <T> T run(Callable<T> task) throws Exception;
+
+    /**
+     * Refuses new spawns from now on and waits until every strand this runtime spawned has ended, then
+     * releases the runtime's threads. Idempotent. If the waiting thread is interrupted, the wait ends early,
+     * the interrupt status is kept, and the strands go on.
+     *
+     * @throws IllegalStateException if called from a strand of this runtime, which would wait for itself
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,225 @@
+package io.github.hilos.spi;
+
+import io.github.hilos.api.RuntimeOptions;
+import io.github.hilos.api.Strand;
+import io.github.hilos.api.StrandExceptionHandler;
+import io.github.hilos.api.StrandRuntime;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * What every runtime shares: the open/closing life cycle, counting live strands for {@link #close()},
+ * routing uncaught exceptions to the handler, and {@link #run(Callable)} on top of spawn and join.
+ * A runtime implements {@link #start(String, Runnable)} and, if it owns threads, {@link #shutdown()}.
+ *
+ * <p>Design: {@code live} packs the closing bit (bit 0) with twice the number of live strands, so that "refuse
+ * spawns after close" and "count this spawn" are one CAS and a spawn cannot slip past a close that already
+ * saw zero strands. The strand whose exit takes the count of a closing runtime to zero counts down
+ * {@code terminated}, which {@link #close()} waits on.
+ */
+public abstract class AbstractStrandRuntime implements StrandRuntime {
+
+    private static final long CLOSING = 1L;
+    private static final long ONE_STRAND = 2L;
+    private static final VarHandle LIVE;
+
+    static {
+        try {
+            LIVE = MethodHandles.lookup().findVarHandle(AbstractStrandRuntime.class, "live", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final String name;
+    private final StrandExceptionHandler handler;
+    /** Closing bit | 2 * live strands. CAS by spawn, getAndAdd by strand exit, CAS by close. */
+    @SuppressWarnings("unused")
+    private volatile long live;
+    /** Completed when the runtime is closing and no strand is live. */
+    private final StrandCompletion terminated = new StrandCompletion();
+    /** Set by the first close() to finish waiting; shutdown() runs once. */
+    private final AtomicBoolean shutDown = new AtomicBoolean();
+
+    /**
+     * Starts the life cycle of a runtime.
+     *
+     * @param name the runtime's name
+     * @param options the options it was opened with
+     */
+    protected AbstractStrandRuntime(String name, RuntimeOptions options) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.handler = Objects.requireNonNull(options, "options").exceptionHandler();
+    }
+
+    /**
+     * Starts a strand that runs {@code body}. The body already reports the task's exception; after it returns,
+     * the runtime marks the strand ended (so that joiners return and {@link Strand#isAlive()} is false) and then
+     * calls {@link #strandEnded()}, in that order, so that {@link #close()} returns only after every strand ended.
+     *
+     * @param strandName the strand's name
+     * @param body what the strand runs
+     * @return the started strand
+     */
+    protected abstract Strand start(String strandName, Runnable body);
+
+    /** Releases the runtime's own threads; called once, by the first {@link #close()}, after every strand ended. */
+    protected void shutdown() {
+    }
+
+    /**
+     * Tells whether the calling code runs in a strand of this runtime.
+     *
+     * @return whether {@link Strand#current()} belongs to this runtime
+     */
+    protected abstract boolean isOwnStrand();
+
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    @Override
+    public final Strand spawn(Runnable task) {
+        return spawn(name + "-strand", task);
+    }
+
+    @Override
+    public final Strand spawn(String strandName, Runnable task) {
+        Objects.requireNonNull(strandName, "strand name");
+        Objects.requireNonNull(task, "task");
+        enter();
+        try {
+            return start(strandName, () -> runBody(task));
+        } catch (RuntimeException | Error e) {
+            strandEnded();
+            throw e;
+        }
+    }
+
+    private void runBody(Runnable task) {
+        try {
+            task.run();
+        } catch (Throwable failure) {
+            reportUncaught(Strand.current(), failure);
+        }
+    }
+
+    /**
+     * Hands an uncaught exception to the handler; if the handler throws, logs both and carries on.
+     *
+     * @param strand the strand that failed
+     * @param failure what it threw
+     */
+    protected final void reportUncaught(Strand strand, Throwable failure) {
+        try {
+            handler.uncaught(strand, failure);
+        } catch (Throwable handlerFailure) {
+            handlerFailure.addSuppressed(failure);
+            System.getLogger("io.github.hilos").log(System.Logger.Level.ERROR,
+                    "the exception handler of runtime " + name + " threw while handling a failure of " + strand,
+                    handlerFailure);
+        }
+    }
+
+    private void enter() {
+        for (;;) {
+            long seen = (long) LIVE.getVolatile(this);
+            if ((seen & CLOSING) != 0) {
+                throw new IllegalStateException("runtime '" + name + "' is closed; it accepts no new strands");
+            }
+            if (LIVE.compareAndSet(this, seen, seen + ONE_STRAND)) {
+                return;
+            }
+        }
+    }
+
+    /** Accounts for the end of a strand; called by the runtime once per started strand, after its completion. */
+    protected final void strandEnded() {
+        long after = (long) LIVE.getAndAdd(this, -ONE_STRAND) - ONE_STRAND;
+        assert after >= 0 : "more strand exits than spawns";
+        if (after == CLOSING) {
+            terminated.complete();
+        }
+    }
+
+    /**
+     * Tells whether {@link #close()} has been called.
+     *
+     * @return whether the runtime refuses new strands
+     */
+    public final boolean isClosing() {
+        return ((long) LIVE.getVolatile(this) & CLOSING) != 0;
+    }
+
+    @Override
+    public final <T> T run(Callable<T> task) throws Exception {
+        Objects.requireNonNull(task, "task");
+        Object[] outcome = new Object[2];
+        Strand strand = spawn(name + "-run", () -> {
+            try {
+                outcome[0] = task.call();
+            } catch (Throwable failure) {
+                outcome[1] = failure;
+            }
+        });
+        try {
+            strand.join();
+        } catch (InterruptedException e) {
+            strand.interrupt();
+            throw e;
+        }
+        // join() orders the strand's writes before this read.
+        if (outcome[1] instanceof Exception e) {
+            throw e;
+        }
+        if (outcome[1] instanceof Error e) {
+            throw e;
+        }
+        if (outcome[1] != null) {
+            throw new IllegalStateException("task threw a non-standard Throwable", (Throwable) outcome[1]);
+        }
+        @SuppressWarnings("unchecked")
+        T value = (T) outcome[0];
+        return value;
+    }
+
+    @Override
+    public final void close() {
+        if (isOwnStrand()) {
+            throw new IllegalStateException("close() called from a strand of runtime '" + name
+                    + "', which would wait for itself; close it from outside its strands");
+        }
+        for (;;) {
+            long seen = (long) LIVE.getVolatile(this);
+            if ((seen & CLOSING) != 0) {
+                break;
+            }
+            if (LIVE.compareAndSet(this, seen, seen | CLOSING)) {
+                if (seen == 0) {
+                    terminated.complete();
+                }
+                break;
+            }
+        }
+        try {
+            terminated.await();
+        } catch (InterruptedException e) {
+            Strand.current().interrupt();
+            return;
+        }
+        if (shutDown.compareAndSet(false, true)) {
+            shutdown();
+        }
+    }
+
+    @Override
+    public String toString() {
+        long seen = (long) LIVE.getVolatile(this);
+        return "StrandRuntime[" + name + ", live strands " + (seen >> 1) + ((seen & CLOSING) != 0 ? ", closing]" : "]");
+    }
+}

@@ -1,0 +1,42 @@
+package io.github.hilos.spi;
+
+import io.github.hilos.api.Strand;
+
+import java.util.concurrent.Callable;
+
+/**
+ * Implemented by the carrier threads of runtimes that run many strands on one thread (user-level runtimes).
+ * {@link Strand#current()}, {@link io.github.hilos.api.Jacket#call} and the {@code net} sockets ask the
+ * current thread for these; any other thread gets the kernel-thread behaviour: a strand view of the thread,
+ * blocking calls made inline, blocking sockets.
+ */
+public interface StrandCarrier {
+
+    /**
+     * Returns the strand mounted on this carrier. Called only on the carrier itself.
+     *
+     * @return the mounted strand, or {@code null} when the carrier is running its own scheduling code
+     */
+    Strand currentStrand();
+
+    /**
+     * Runs a blocking call for the mounted strand without blocking the carrier's other strands.
+     *
+     * @param task the blocking call
+     * @param <T> its result type
+     * @return its result
+     * @throws Exception whatever the call throws, or {@link InterruptedException} if the strand is interrupted
+     */
+    default <T> T jacket(Callable<T> task) throws Exception {
+        return task.call();
+    }
+
+    /**
+     * Returns the socket implementation for strands of this carrier.
+     *
+     * @return the provider
+     */
+    default NetProvider net() {
+        return NetProvider.blocking();
+    }
+}

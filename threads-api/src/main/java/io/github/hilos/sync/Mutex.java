@@ -1,0 +1,395 @@
+package io.github.hilos.sync;
+
+import io.github.hilos.api.Strand;
+import io.github.hilos.spi.Durations;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Date;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
+
+/**
+ * A reentrant mutual-exclusion lock for strands of any runtime, and for plain threads. Unlike
+ * {@code synchronized} or {@link java.util.concurrent.locks.ReentrantLock}, waiting for it parks only the
+ * strand, never a user-level carrier (see DESIGN.md, decision 3).
+ *
+ * <p>Two policies: <b>non-fair</b> (default) lets an arriving strand take a free lock ahead of the queued ones,
+ * which keeps the lock busy and is fastest; <b>fair</b> hands the lock directly to the longest waiter, in FIFO
+ * order, so no waiter starves. {@code tryLock()} barges in both, as in {@code ReentrantLock}.
+ *
+ * <p>Design: {@code owner} is the holding strand or null; acquired by CAS (volatile), released by a volatile
+ * store. {@code holds} is written only by the owner. Waiters queue in {@code waiters} under {@code lock}.
+ * Non-fair: the releaser clears {@code owner} then reads {@code waiting}; a waiter publishes {@code waiting}
+ * then retries the CAS on {@code owner}: a Dekker pair on two volatiles, so a release never misses a waiter
+ * that is about to park. The woken head retries the CAS and, if a barger won, parks again. Fair: release and
+ * enqueue both run under {@code lock}; the releaser sets {@code owner} to the head waiter before claiming it,
+ * so the woken waiter already owns the lock.
+ */
+public final class Mutex implements Lock {
+
+    private static final VarHandle OWNER;
+
+    static {
+        try {
+            OWNER = MethodHandles.lookup().findVarHandle(Mutex.class, "owner", Strand.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final boolean fair;
+    private final SpinLock lock = new SpinLock();
+    private final WaitQueue waiters = new WaitQueue();
+    /** The holder; CAS to acquire, volatile store to release or hand over. */
+    @SuppressWarnings("unused")
+    private volatile Strand owner;
+    /** Reentrant holds; read and written by the owner only. */
+    private int holds;
+    /** Size of {@code waiters}; written under {@code lock}, read without it (volatile). */
+    private volatile int waiting;
+
+    /** Makes a non-fair mutex. */
+    public Mutex() {
+        this(false);
+    }
+
+    /**
+     * Makes a mutex.
+     *
+     * @param fair {@code true} to hand the lock to waiters in FIFO order
+     */
+    public Mutex(boolean fair) {
+        this.fair = fair;
+    }
+
+    @Override
+    public void lock() {
+        acquire(Long.MAX_VALUE, false);
+    }
+
+    @Override
+    public void lockInterruptibly() throws InterruptedException {
+        if (Strand.interrupted()) {
+            throw new InterruptedException("interrupted before locking");
+        }
+        if (acquire(Long.MAX_VALUE, true) == Waiter.INTERRUPTED) {
+            throw new InterruptedException("interrupted while waiting for the lock");
+        }
+    }
+
+    @Override
+    public boolean tryLock() {
+        Strand me = Strand.current();
+        if (OWNER.getVolatile(this) == me) {
+            holds++;
+            return true;
+        }
+        if (OWNER.compareAndSet(this, null, me)) {
+            holds = 1;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Waits at most {@code timeout} for the lock.
+     *
+     * @param timeout the longest wait; must not be negative
+     * @return whether the lock was acquired
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean tryLock(Duration timeout) throws InterruptedException {
+        return tryLockNanos(Durations.toNanos(timeout, "lock timeout"));
+    }
+
+    @Override
+    public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
+        return tryLockNanos(Math.max(0, unit.toNanos(time)));
+    }
+
+    private boolean tryLockNanos(long nanos) throws InterruptedException {
+        if (Strand.interrupted()) {
+            throw new InterruptedException("interrupted before locking");
+        }
+        if (nanos == 0) {
+            return tryLock();
+        }
+        int outcome = acquire(nanos, true);
+        if (outcome == Waiter.INTERRUPTED) {
+            throw new InterruptedException("interrupted while waiting for the lock");
+        }
+        return outcome == Waiter.SERVED;
+    }
+
+    private int acquire(long nanos, boolean interruptible) {
+        Strand me = Strand.current();
+        if (OWNER.getVolatile(this) == me) {
+            holds++;
+            return Waiter.SERVED;
+        }
+        if ((!fair || waiting == 0) && OWNER.compareAndSet(this, null, me)) {
+            holds = 1;
+            return Waiter.SERVED;
+        }
+        return fair ? acquireFair(me, nanos, interruptible) : acquireNonFair(me, nanos, interruptible);
+    }
+
+    private int acquireFair(Strand me, long nanos, boolean interruptible) {
+        Waiter w = new Waiter(me);
+        lock.lock();
+        if (waiters.isEmpty() && OWNER.compareAndSet(this, null, me)) {
+            lock.unlock();
+            holds = 1;
+            return Waiter.SERVED;
+        }
+        waiters.add(w);
+        waiting = waiters.size();
+        lock.unlock();
+        int outcome = w.await(nanos, interruptible);
+        if (outcome == Waiter.SERVED) {
+            assert OWNER.getVolatile(this) == me;
+            holds = 1;
+        } else {
+            lock.lock();
+            waiters.remove(w);
+            waiting = waiters.size();
+            lock.unlock();
+        }
+        return outcome;
+    }
+
+    private int acquireNonFair(Strand me, long nanos, boolean interruptible) {
+        Waiter w = new Waiter(me);
+        lock.lock();
+        waiters.add(w);
+        waiting = waiters.size();
+        lock.unlock();
+        boolean timed = nanos != Long.MAX_VALUE;
+        long deadline = timed ? Durations.deadline(nanos) : 0L;
+        boolean keptInterrupt = false;
+        int outcome;
+        for (;;) {
+            // Dekker with release(): waiting was published above, now read owner.
+            if (OWNER.getVolatile(this) == null && OWNER.compareAndSet(this, null, me)) {
+                holds = 1;
+                outcome = Waiter.SERVED;
+                break;
+            }
+            if (Strand.interrupted()) {
+                if (interruptible) {
+                    outcome = Waiter.INTERRUPTED;
+                    break;
+                }
+                keptInterrupt = true;
+            }
+            if (timed) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    outcome = Waiter.TIMED_OUT;
+                    break;
+                }
+                Strand.parkNanos(left);
+            } else {
+                Strand.park();
+            }
+        }
+        lock.lock();
+        waiters.remove(w);
+        waiting = waiters.size();
+        Waiter next = outcome == Waiter.SERVED ? null : waiters.peekWaiting();
+        lock.unlock();
+        if (next != null && OWNER.getVolatile(this) == null) {
+            next.strand.unpark(); // pass on a wake-up that may have been meant for us
+        }
+        if (keptInterrupt) {
+            me.interrupt();
+        }
+        return outcome;
+    }
+
+    @Override
+    public void unlock() {
+        Strand me = Strand.current();
+        if (OWNER.getVolatile(this) != me) {
+            throw new IllegalMonitorStateException("unlock by " + me + ", but the mutex is held by " + owner);
+        }
+        if (--holds > 0) {
+            return;
+        }
+        release();
+    }
+
+    /** Gives up ownership entirely; the caller is the owner and has already set {@code holds} to zero. */
+    private void release() {
+        if (fair) {
+            lock.lock();
+            for (;;) {
+                Waiter next = waiters.pollWaiting();
+                if (next == null) {
+                    OWNER.setVolatile(this, null);
+                    break;
+                }
+                OWNER.setVolatile(this, next.strand);
+                if (next.claimAndWake()) {
+                    break;
+                }
+            }
+            waiting = waiters.size();
+            lock.unlock();
+            return;
+        }
+        OWNER.setVolatile(this, null);
+        if (waiting != 0) { // Dekker with acquireNonFair: owner was cleared above, now read waiting.
+            lock.lock();
+            Waiter next = waiters.peekWaiting();
+            lock.unlock();
+            if (next != null) {
+                next.strand.unpark();
+            }
+        }
+    }
+
+    /**
+     * Tells whether some strand holds the lock.
+     *
+     * @return whether it is held
+     */
+    public boolean isLocked() {
+        return OWNER.getVolatile(this) != null;
+    }
+
+    /**
+     * Tells whether the calling strand holds the lock.
+     *
+     * @return whether the caller is the owner
+     */
+    public boolean isHeldByCurrentStrand() {
+        return OWNER.getVolatile(this) == Strand.current();
+    }
+
+    /**
+     * Returns how many times the calling strand holds the lock.
+     *
+     * @return the hold count, zero if it does not own the lock
+     */
+    public int getHoldCount() {
+        return isHeldByCurrentStrand() ? holds : 0;
+    }
+
+    /**
+     * Tells whether this mutex hands the lock over in FIFO order.
+     *
+     * @return whether it is fair
+     */
+    public boolean isFair() {
+        return fair;
+    }
+
+    @Override
+    public Condition newCondition() {
+        return new StrandCondition();
+    }
+
+    @Override
+    public String toString() {
+        Strand o = owner;
+        return "Mutex[" + (o == null ? "unlocked" : "locked by " + o) + ", " + waiting + " waiting"
+                + (fair ? ", fair]" : "]");
+    }
+
+    /**
+     * A condition of this mutex. Its queue is guarded by the mutex itself: it is changed only by the owner
+     * (await enqueues before releasing; signal dequeues; a waiter that gave up unlinks itself after it has
+     * the lock again). Signal claims a waiter, so a signal is never lost on a waiter that already timed out.
+     */
+    private final class StrandCondition implements Condition {
+
+        private final WaitQueue conditionWaiters = new WaitQueue();
+
+        @Override
+        public void await() throws InterruptedException {
+            if (awaitNanos0(Long.MAX_VALUE, true) == Waiter.INTERRUPTED) {
+                throw new InterruptedException("interrupted while awaiting a condition");
+            }
+        }
+
+        @Override
+        public void awaitUninterruptibly() {
+            awaitNanos0(Long.MAX_VALUE, false);
+        }
+
+        @Override
+        public long awaitNanos(long nanosTimeout) throws InterruptedException {
+            long deadline = Durations.deadline(Math.max(0, nanosTimeout));
+            if (awaitNanos0(Math.max(0, nanosTimeout), true) == Waiter.INTERRUPTED) {
+                throw new InterruptedException("interrupted while awaiting a condition");
+            }
+            return deadline - System.nanoTime();
+        }
+
+        @Override
+        public boolean await(long time, TimeUnit unit) throws InterruptedException {
+            return awaitNanos(unit.toNanos(time)) > 0;
+        }
+
+        @Override
+        public boolean awaitUntil(Date deadline) throws InterruptedException {
+            Objects.requireNonNull(deadline, "deadline");
+            long millis = deadline.getTime() - System.currentTimeMillis();
+            return awaitNanos(TimeUnit.MILLISECONDS.toNanos(Math.max(0, millis))) > 0;
+        }
+
+        private int awaitNanos0(long nanos, boolean interruptible) {
+            Strand me = Strand.current();
+            if (OWNER.getVolatile(Mutex.this) != me) {
+                throw new IllegalMonitorStateException("await by " + me + ", which does not hold the mutex");
+            }
+            if (interruptible && Strand.interrupted()) {
+                return Waiter.INTERRUPTED;
+            }
+            Waiter w = new Waiter(me);
+            conditionWaiters.add(w);
+            int saved = holds;
+            holds = 0;
+            release();
+            int outcome = nanos <= 0 ? (w.tryCancel() ? Waiter.TIMED_OUT : Waiter.SERVED) : w.await(nanos, interruptible);
+            boolean interruptedMeanwhile = Strand.interrupted();
+            acquire(Long.MAX_VALUE, false);
+            holds = saved;
+            conditionWaiters.remove(w);
+            if (interruptedMeanwhile) {
+                me.interrupt();
+            }
+            return outcome;
+        }
+
+        @Override
+        public void signal() {
+            checkOwner();
+            for (Waiter w; (w = conditionWaiters.pollWaiting()) != null; ) {
+                if (w.claimAndWake()) {
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void signalAll() {
+            checkOwner();
+            for (Waiter w; (w = conditionWaiters.pollWaiting()) != null; ) {
+                w.claimAndWake();
+            }
+        }
+
+        private void checkOwner() {
+            if (OWNER.getVolatile(Mutex.this) != Strand.current()) {
+                throw new IllegalMonitorStateException("signal by " + Strand.current()
+                        + ", which does not hold the mutex");
+            }
+        }
+    }
+}
