@@ -281,6 +281,15 @@ public final class Mutex implements Lock {
     }
 
     /**
+     * Returns how many strands wait for the lock, as of a moment ago.
+     *
+     * @return an estimate of the queue length
+     */
+    public int queueLength() {
+        return waiting;
+    }
+
+    /**
      * Tells whether this mutex hands the lock over in FIFO order.
      *
      * @return whether it is fair

@@ -20,8 +20,8 @@ final class WaitQueue {
     }
 
     void add(Waiter w) {
-        assert !w.queued;
-        w.queued = true;
+        assert w.queue == null : "waiter already queued";
+        w.queue = this;
         w.prev = tail;
         w.next = null;
         if (tail == null) {
@@ -34,10 +34,10 @@ final class WaitQueue {
     }
 
     void remove(Waiter w) {
-        if (!w.queued) {
-            return;
+        if (w.queue != this) {
+            return; // already unlinked (served, or given up), or in another queue
         }
-        w.queued = false;
+        w.queue = null;
         if (w.prev == null) {
             head = w.next;
         } else {

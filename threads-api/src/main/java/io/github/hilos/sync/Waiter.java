@@ -55,7 +55,8 @@ final class Waiter {
     /** Links of the {@link WaitQueue} it is in; guarded by that queue's lock. */
     Waiter prev;
     Waiter next;
-    boolean queued;
+    /** The queue it is linked in, or null. */
+    WaitQueue queue;
 
     /** WAITING, CLAIMED or CANCELLED when {@link #group} is null; unused otherwise. */
     @SuppressWarnings("unused")
