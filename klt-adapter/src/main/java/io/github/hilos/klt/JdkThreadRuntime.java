@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * <p>There is nothing to schedule here: the JDK does it. This class only names the threads, binds each strand
  * to its thread for {@link Strand#current()}, and marks the strand ended after its task.
  */
-final class JdkThreadRuntime extends AbstractStrandRuntime {
+class JdkThreadRuntime extends AbstractStrandRuntime {
 
     /** Makes a fresh builder per strand: a Thread.Builder is not thread-safe. */
     private final Supplier<Thread.Builder> threads;
@@ -28,10 +28,15 @@ final class JdkThreadRuntime extends AbstractStrandRuntime {
     protected Strand start(String strandName, Runnable body) {
         JdkThreadStrand[] self = new JdkThreadStrand[1];
         Thread thread = threads.get().name(strandName).unstarted(() -> run(self[0], body));
-        JdkThreadStrand strand = new JdkThreadStrand(this, thread);
+        JdkThreadStrand strand = newStrand(thread);
         self[0] = strand; // published to the thread by Thread.start()
         thread.start();
         return strand;
+    }
+
+    /** Makes the strand object of a new thread; tests override it to plant bugs that the TCK must catch. */
+    JdkThreadStrand newStrand(Thread thread) {
+        return new JdkThreadStrand(this, thread);
     }
 
     private void run(JdkThreadStrand strand, Runnable body) {
