@@ -1,5 +1,6 @@
 package io.github.hilos.api;
 
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /**
@@ -62,4 +63,14 @@ public interface StrandRuntime extends AutoCloseable {
      */
     @Override
     void close();
+
+    /**
+     * Like {@link #close()}, but waits at most {@code timeout}. If strands are still alive then, the runtime stays
+     * closed to new spawns and its strands go on; a later {@code close} waits for them again.
+     *
+     * @param timeout the longest wait; must not be negative
+     * @return whether every strand had ended
+     * @throws IllegalStateException if called from a strand of this runtime
+     */
+    boolean close(Duration timeout);
 }

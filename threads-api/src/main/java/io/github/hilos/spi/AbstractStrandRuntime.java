@@ -7,6 +7,7 @@ import io.github.hilos.api.StrandRuntime;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -190,6 +191,15 @@ public abstract class AbstractStrandRuntime implements StrandRuntime {
 
     @Override
     public final void close() {
+        closeNanos(Long.MAX_VALUE);
+    }
+
+    @Override
+    public final boolean close(Duration timeout) {
+        return closeNanos(Durations.toNanos(timeout, "close timeout"));
+    }
+
+    private boolean closeNanos(long nanos) {
         if (isOwnStrand()) {
             throw new IllegalStateException("close() called from a strand of runtime '" + name
                     + "', which would wait for itself; close it from outside its strands");
@@ -207,14 +217,17 @@ public abstract class AbstractStrandRuntime implements StrandRuntime {
             }
         }
         try {
-            terminated.await();
+            if (!terminated.awaitNanos(nanos)) {
+                return false;
+            }
         } catch (InterruptedException e) {
             Strand.current().interrupt();
-            return;
+            return false;
         }
         if (shutDown.compareAndSet(false, true)) {
             shutdown();
         }
+        return true;
     }
 
     @Override

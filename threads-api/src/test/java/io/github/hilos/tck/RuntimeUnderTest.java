@@ -22,12 +22,23 @@ public interface RuntimeUnderTest {
     String runtimeName();
 
     /**
-     * Opens a fresh runtime for one test; override to pass settings (a policy, a seed).
+     * Opens a fresh runtime for one test; override {@link #openRuntime(RuntimeOptions)} to pass settings.
+     * Its {@code close()} fails after {@link Tck#HANG} instead of waiting for stuck strands forever.
      *
      * @param options the options the test wants
      * @return the runtime
      */
     default StrandRuntime open(RuntimeOptions options) {
+        return new HangSafeRuntime(openRuntime(options));
+    }
+
+    /**
+     * Opens the runtime under test; override to add settings (a policy, a seed) to every test.
+     *
+     * @param options the options the test wants
+     * @return the runtime
+     */
+    default StrandRuntime openRuntime(RuntimeOptions options) {
         return Runtimes.open(runtimeName(), options);
     }
 

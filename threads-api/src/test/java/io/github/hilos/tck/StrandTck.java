@@ -209,6 +209,26 @@ public interface StrandTck extends RuntimeUnderTest {
     }
 
     @Test
+    default void closeWithATimeoutReportsStrandsStillAlive() throws Exception {
+        StrandRuntime rt = open();
+        CountDownLatch release = new CountDownLatch(1);
+        Strand blocked = rt.spawn(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertFalse(rt.close(Duration.ofMillis(20)), "a strand is still alive");
+        assertThrows(IllegalStateException.class, () -> rt.spawn(() -> { }), "closing refuses spawns already");
+        assertTrue(blocked.isAlive());
+        release.countDown();
+        assertTrue(rt.close(Tck.HANG));
+        assertFalse(blocked.isAlive());
+        assertThrows(IllegalArgumentException.class, () -> rt.close(Duration.ofSeconds(-1)));
+    }
+
+    @Test
     default void closeRefusesNewStrandsAndIsIdempotent() {
         StrandRuntime rt = open();
         rt.close();
