@@ -46,8 +46,9 @@ public final class Runtimes {
         Map<String, RuntimeProvider> providers = providers();
         RuntimeProvider provider = providers.get(name);
         if (provider == null) {
-            throw new IllegalArgumentException("unknown runtime '" + name + "'; known runtimes: "
-                    + String.join(", ", providers.keySet()));
+            throw new IllegalArgumentException("unknown runtime '" + name + "'; " + (providers.isEmpty()
+                    ? "no runtime is on the class or module path (add io.github.hilos:klt-adapter for klt and jdk-virtual)"
+                    : "known runtimes: " + String.join(", ", providers.keySet())));
         }
         Set<String> known = provider.settings();
         for (String setting : options.settings().keySet()) {

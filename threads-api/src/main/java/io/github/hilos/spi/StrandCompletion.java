@@ -11,8 +11,10 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Design: {@code state} is {@code null} (running, nobody waits), a stack of {@link Node}s (running, these
  * strands wait), or {@code DONE}. Joiners push with CAS; {@link #complete()} swaps in {@code DONE} and unparks
- * the whole stack it took. A joiner that gives up (timeout, interrupt) leaves its node behind; the unpark it
- * may later receive is a spurious wakeup, which the park contract allows.
+ * the whole stack it took. A joiner that gives up (timeout, interrupt) marks its node cancelled and leaves it;
+ * the next joiner pops cancelled nodes off the top before pushing, so a strand that polls with
+ * {@code join(timeout)} in a loop does not grow the stack. An unpark that reaches a joiner that already gave up
+ * is a spurious wakeup, which the park contract allows.
  *
  * <p>Memory ordering: {@code state} is read with acquire and changed by CAS (volatile); everything the task did
  * before {@link #complete()} happens-before a joiner's return.
@@ -34,7 +36,16 @@ public final class StrandCompletion {
     @SuppressWarnings("unused")
     private volatile Object state;
 
-    private record Node(Strand waiter, Object next) {
+    private static final class Node {
+        final Strand waiter;
+        final Object next;
+        /** Set by the joiner when it gives up; read by later joiners (volatile). */
+        volatile boolean cancelled;
+
+        Node(Strand waiter, Object next) {
+            this.waiter = waiter;
+            this.next = next;
+        }
     }
 
     /** Makes an unfinished completion. */
@@ -54,8 +65,10 @@ public final class StrandCompletion {
     public void complete() {
         Object waiters = STATE.getAndSet(this, DONE);
         assert waiters != DONE : "completed twice";
-        for (Object node = waiters; node instanceof Node n; node = n.next()) {
-            n.waiter().unpark();
+        for (Object node = waiters; node instanceof Node n; node = n.next) {
+            if (!n.cancelled) {
+                n.waiter.unpark();
+            }
         }
     }
 
@@ -85,21 +98,21 @@ public final class StrandCompletion {
         if (nanos <= 0) {
             return false;
         }
-        Strand me = Strand.current();
-        for (Object seen = STATE.getAcquire(this); seen != DONE; seen = STATE.getAcquire(this)) {
-            if (STATE.compareAndSet(this, seen, new Node(me, seen))) {
-                break;
-            }
+        Node node = push(Strand.current());
+        if (node == null) {
+            return true;
         }
         boolean timed = nanos != Long.MAX_VALUE;
         long deadline = timed ? Durations.deadline(nanos) : 0L;
         while (!isDone()) {
             if (Strand.interrupted()) {
+                node.cancelled = true;
                 throw new InterruptedException("interrupted while joining");
             }
             if (timed) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
+                    node.cancelled = true;
                     return false;
                 }
                 Strand.parkNanos(left);
@@ -108,5 +121,32 @@ public final class StrandCompletion {
             }
         }
         return true;
+    }
+
+    /** Counts the joiner nodes in the stack, cancelled ones included; for tests. */
+    int nodeCount() {
+        int n = 0;
+        for (Object node = STATE.getAcquire(this); node instanceof Node top; node = top.next) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Pushes a waiter node, first popping cancelled ones off the top; null if already done. */
+    private Node push(Strand me) {
+        for (;;) {
+            Object seen = STATE.getAcquire(this);
+            if (seen == DONE) {
+                return null;
+            }
+            if (seen instanceof Node top && top.cancelled) {
+                STATE.compareAndSet(this, seen, top.next);
+                continue;
+            }
+            Node node = new Node(me, seen);
+            if (STATE.compareAndSet(this, seen, node)) {
+                return node;
+            }
+        }
     }
 }
