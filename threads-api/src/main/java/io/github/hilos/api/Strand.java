@@ -97,7 +97,11 @@ public abstract class Strand {
         return current().clearInterruptSelf();
     }
 
-    /** Makes this strand's permit available, waking it if it is parked. Callable from any thread. */
+    /**
+     * Makes this strand's permit available, waking it if it is parked. Callable from any thread, at any time:
+     * it has no effect on a strand that ended. Implementations never block, never switch strands and never
+     * throw, because the {@code sync} primitives call it while holding their internal queue lock.
+     */
     public abstract void unpark();
 
     /**

@@ -61,9 +61,13 @@ final class BufferedChannel<T> implements Channel<T> {
     @Override
     public boolean trySend(T value) {
         Objects.requireNonNull(value, "channel values must not be null");
+        int status;
         lock.lock();
-        int status = offerLocked(value);
-        lock.unlock();
+        try {
+            status = offerLocked(value);
+        } finally {
+            lock.unlock();
+        }
         return checkSent(status);
     }
 
@@ -72,16 +76,21 @@ final class BufferedChannel<T> implements Channel<T> {
         if (Strand.interrupted()) {
             throw new InterruptedException("interrupted before sending on " + this);
         }
-        lock.lock();
-        int status = offerLocked(value);
-        if (status != FULL || nanos == 0) {
-            lock.unlock();
-            return checkSent(status);
-        }
         Waiter w = new Waiter(Strand.current());
         w.item = value;
-        senders.add(w);
-        lock.unlock();
+        int status;
+        lock.lock();
+        try {
+            status = offerLocked(value);
+            if (status == FULL && nanos != 0) {
+                senders.add(w);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (status != FULL || nanos == 0) {
+            return checkSent(status);
+        }
         int outcome = w.await(nanos, true);
         if (outcome == Waiter.SERVED) {
             if (w.item == CLOSED) {
@@ -89,9 +98,7 @@ final class BufferedChannel<T> implements Channel<T> {
             }
             return true;
         }
-        lock.lock();
-        senders.remove(w);
-        lock.unlock();
+        removeWaiter(w);
         if (outcome == Waiter.INTERRUPTED) {
             throw new InterruptedException("interrupted while sending on " + this);
         }
@@ -117,9 +124,13 @@ final class BufferedChannel<T> implements Channel<T> {
 
     @Override
     public T tryReceive() {
+        Object got;
         lock.lock();
-        Object got = pollLocked();
-        lock.unlock();
+        try {
+            got = pollLocked();
+        } finally {
+            lock.unlock();
+        }
         return got == EMPTY ? null : checkReceived(got);
     }
 
@@ -127,22 +138,25 @@ final class BufferedChannel<T> implements Channel<T> {
         if (Strand.interrupted()) {
             throw new InterruptedException("interrupted before receiving on " + this);
         }
+        Waiter w = new Waiter(Strand.current());
+        Object got;
         lock.lock();
-        Object got = pollLocked();
-        if (got != EMPTY || nanos == 0) {
+        try {
+            got = pollLocked();
+            if (got == EMPTY && nanos != 0) {
+                receivers.add(w);
+            }
+        } finally {
             lock.unlock();
+        }
+        if (got != EMPTY || nanos == 0) {
             return got == EMPTY ? null : checkReceived(got);
         }
-        Waiter w = new Waiter(Strand.current());
-        receivers.add(w);
-        lock.unlock();
         int outcome = w.await(nanos, true);
         if (outcome == Waiter.SERVED) {
             return checkReceived(w.item);
         }
-        lock.lock();
-        receivers.remove(w);
-        lock.unlock();
+        removeWaiter(w);
         if (outcome == Waiter.INTERRUPTED) {
             throw new InterruptedException("interrupted while receiving on " + this);
         }
@@ -218,30 +232,37 @@ final class BufferedChannel<T> implements Channel<T> {
         senders.add(w);
     }
 
-    /** Removes a select's case after the select ended. Lock held. */
-    void removeLocked(Waiter w) {
-        senders.remove(w);
-        receivers.remove(w);
+    /** Unlinks a waiter that gave up or a select's case after the select ended, if it is still queued here. */
+    void removeWaiter(Waiter w) {
+        lock.lock();
+        try {
+            senders.remove(w);
+            receivers.remove(w);
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
     public void close() {
         lock.lock();
-        if (closed) {
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            // Receivers wait only on an empty buffer, so each of them has nothing left to get.
+            for (Waiter r; (r = receivers.pollWaiting()) != null; ) {
+                r.item = CLOSED;
+                r.claimAndWake();
+            }
+            for (Waiter s; (s = senders.pollWaiting()) != null; ) {
+                s.item = CLOSED;
+                s.claimAndWake();
+            }
+        } finally {
             lock.unlock();
-            return;
         }
-        closed = true;
-        // Receivers wait only on an empty buffer, so each of them has nothing left to get.
-        for (Waiter r; (r = receivers.pollWaiting()) != null; ) {
-            r.item = CLOSED;
-            r.claimAndWake();
-        }
-        for (Waiter s; (s = senders.pollWaiting()) != null; ) {
-            s.item = CLOSED;
-            s.claimAndWake();
-        }
-        lock.unlock();
     }
 
     @Override

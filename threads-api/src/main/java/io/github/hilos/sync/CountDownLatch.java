@@ -53,10 +53,13 @@ public final class CountDownLatch {
             if (COUNT.compareAndSet(this, seen, seen - 1)) {
                 if (seen == 1) {
                     lock.lock();
-                    for (Waiter w; (w = waiters.pollWaiting()) != null; ) {
-                        w.claimAndWake();
+                    try {
+                        for (Waiter w; (w = waiters.pollWaiting()) != null; ) {
+                            w.claimAndWake();
+                        }
+                    } finally {
+                        lock.unlock();
                     }
-                    lock.unlock();
                 }
                 return;
             }
@@ -101,17 +104,22 @@ public final class CountDownLatch {
         }
         Waiter w = new Waiter(Strand.current());
         lock.lock();
-        if (getCount() == 0) {
+        try {
+            if (getCount() == 0) {
+                return Waiter.SERVED;
+            }
+            waiters.add(w);
+        } finally {
             lock.unlock();
-            return Waiter.SERVED;
         }
-        waiters.add(w);
-        lock.unlock();
         int outcome = w.await(nanos, true);
         if (outcome != Waiter.SERVED) {
             lock.lock();
-            waiters.remove(w);
-            lock.unlock();
+            try {
+                waiters.remove(w);
+            } finally {
+                lock.unlock();
+            }
         }
         return outcome;
     }

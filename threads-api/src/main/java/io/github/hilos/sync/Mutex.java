@@ -85,7 +85,7 @@ public final class Mutex implements Lock {
     public boolean tryLock() {
         Strand me = Strand.current();
         if (OWNER.getVolatile(this) == me) {
-            holds++;
+            reenter();
             return true;
         }
         if (OWNER.compareAndSet(this, null, me)) {
@@ -93,6 +93,13 @@ public final class Mutex implements Lock {
             return true;
         }
         return false;
+    }
+
+    private void reenter() {
+        if (holds == Integer.MAX_VALUE) {
+            throw new Error("maximum lock count exceeded: " + holds);
+        }
+        holds++;
     }
 
     /**
@@ -115,8 +122,8 @@ public final class Mutex implements Lock {
         if (Strand.interrupted()) {
             throw new InterruptedException("interrupted before locking");
         }
-        if (nanos == 0) {
-            return tryLock();
+        if (nanos == 0) { // like ReentrantLock: a timed tryLock honours the fairness setting, tryLock() does not
+            return acquire(0, true) == Waiter.SERVED;
         }
         int outcome = acquire(nanos, true);
         if (outcome == Waiter.INTERRUPTED) {
@@ -128,12 +135,15 @@ public final class Mutex implements Lock {
     private int acquire(long nanos, boolean interruptible) {
         Strand me = Strand.current();
         if (OWNER.getVolatile(this) == me) {
-            holds++;
+            reenter();
             return Waiter.SERVED;
         }
         if ((!fair || waiting == 0) && OWNER.compareAndSet(this, null, me)) {
             holds = 1;
             return Waiter.SERVED;
+        }
+        if (nanos == 0) {
+            return Waiter.TIMED_OUT;
         }
         return fair ? acquireFair(me, nanos, interruptible) : acquireNonFair(me, nanos, interruptible);
     }
@@ -141,23 +151,22 @@ public final class Mutex implements Lock {
     private int acquireFair(Strand me, long nanos, boolean interruptible) {
         Waiter w = new Waiter(me);
         lock.lock();
-        if (waiters.isEmpty() && OWNER.compareAndSet(this, null, me)) {
+        try {
+            if (waiters.isEmpty() && OWNER.compareAndSet(this, null, me)) {
+                holds = 1;
+                return Waiter.SERVED;
+            }
+            waiters.add(w);
+            waiting = waiters.size();
+        } finally {
             lock.unlock();
-            holds = 1;
-            return Waiter.SERVED;
         }
-        waiters.add(w);
-        waiting = waiters.size();
-        lock.unlock();
         int outcome = w.await(nanos, interruptible);
         if (outcome == Waiter.SERVED) {
             assert OWNER.getVolatile(this) == me;
             holds = 1;
         } else {
-            lock.lock();
-            waiters.remove(w);
-            waiting = waiters.size();
-            lock.unlock();
+            unlinkWaiter(w);
         }
         return outcome;
     }
@@ -165,9 +174,12 @@ public final class Mutex implements Lock {
     private int acquireNonFair(Strand me, long nanos, boolean interruptible) {
         Waiter w = new Waiter(me);
         lock.lock();
-        waiters.add(w);
-        waiting = waiters.size();
-        lock.unlock();
+        try {
+            waiters.add(w);
+            waiting = waiters.size();
+        } finally {
+            lock.unlock();
+        }
         boolean timed = nanos != Long.MAX_VALUE;
         long deadline = timed ? Durations.deadline(nanos) : 0L;
         boolean keptInterrupt = false;
@@ -197,18 +209,26 @@ public final class Mutex implements Lock {
                 Strand.park();
             }
         }
-        lock.lock();
-        waiters.remove(w);
-        waiting = waiters.size();
-        Waiter next = outcome == Waiter.SERVED ? null : waiters.peekWaiting();
-        lock.unlock();
-        if (next != null && OWNER.getVolatile(this) == null) {
+        Waiter next = unlinkWaiter(w);
+        if (outcome != Waiter.SERVED && next != null && OWNER.getVolatile(this) == null) {
             next.strand.unpark(); // pass on a wake-up that may have been meant for us
         }
         if (keptInterrupt) {
             me.interrupt();
         }
         return outcome;
+    }
+
+    /** Unlinks a waiter that is done waiting; returns the new head waiter, or null. */
+    private Waiter unlinkWaiter(Waiter w) {
+        lock.lock();
+        try {
+            waiters.remove(w);
+            waiting = waiters.size();
+            return waiters.peekWaiting();
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
@@ -227,26 +247,33 @@ public final class Mutex implements Lock {
     private void release() {
         if (fair) {
             lock.lock();
-            for (;;) {
-                Waiter next = waiters.pollWaiting();
-                if (next == null) {
-                    OWNER.setVolatile(this, null);
-                    break;
+            try {
+                for (;;) {
+                    Waiter next = waiters.pollWaiting();
+                    if (next == null) {
+                        OWNER.setVolatile(this, null);
+                        break;
+                    }
+                    OWNER.setVolatile(this, next.strand);
+                    if (next.claimAndWake()) {
+                        break;
+                    }
                 }
-                OWNER.setVolatile(this, next.strand);
-                if (next.claimAndWake()) {
-                    break;
-                }
+                waiting = waiters.size();
+            } finally {
+                lock.unlock();
             }
-            waiting = waiters.size();
-            lock.unlock();
             return;
         }
         OWNER.setVolatile(this, null);
         if (waiting != 0) { // Dekker with acquireNonFair: owner was cleared above, now read waiting.
+            Waiter next;
             lock.lock();
-            Waiter next = waiters.peekWaiting();
-            lock.unlock();
+            try {
+                next = waiters.peekWaiting();
+            } finally {
+                lock.unlock();
+            }
             if (next != null) {
                 next.strand.unpark();
             }
@@ -333,11 +360,15 @@ public final class Mutex implements Lock {
 
         @Override
         public long awaitNanos(long nanosTimeout) throws InterruptedException {
-            long deadline = Durations.deadline(Math.max(0, nanosTimeout));
-            if (awaitNanos0(Math.max(0, nanosTimeout), true) == Waiter.INTERRUPTED) {
+            long nanos = Math.max(0, nanosTimeout);
+            long deadline = Durations.deadline(nanos);
+            int outcome = awaitNanos0(nanos, true);
+            if (outcome == Waiter.INTERRUPTED) {
                 throw new InterruptedException("interrupted while awaiting a condition");
             }
-            return deadline - System.nanoTime();
+            long left = deadline - System.nanoTime();
+            // Signalled, but reacquiring the lock took past the deadline: still report "signalled" (positive).
+            return outcome == Waiter.SERVED ? Math.max(1, left) : Math.min(0, left);
         }
 
         @Override
@@ -348,8 +379,14 @@ public final class Mutex implements Lock {
         @Override
         public boolean awaitUntil(Date deadline) throws InterruptedException {
             Objects.requireNonNull(deadline, "deadline");
-            long millis = deadline.getTime() - System.currentTimeMillis();
-            return awaitNanos(TimeUnit.MILLISECONDS.toNanos(Math.max(0, millis))) > 0;
+            long millis;
+            try {
+                millis = Math.subtractExact(deadline.getTime(), System.currentTimeMillis());
+            } catch (ArithmeticException overflow) {
+                millis = deadline.getTime() < 0 ? 0 : Long.MAX_VALUE;
+            }
+            long nanos = millis <= 0 ? 0 : TimeUnit.MILLISECONDS.toNanos(millis);
+            return awaitNanos(nanos) > 0;
         }
 
         private int awaitNanos0(long nanos, boolean interruptible) {

@@ -20,7 +20,8 @@ import java.util.function.Consumer;
  *         .await(Duration.ofSeconds(1));   // -1 on timeout
  * }</pre>
  *
- * <p>When several cases are ready, one is chosen uniformly at random, so no channel starves another. A receive
+ * <p>When several cases are ready, one is chosen uniformly at random (the cases are tried in a fresh random
+ * order each time), so no channel starves another. A receive
  * case whose channel is closed and drained is skipped; if every case is a skipped receive, the select throws
  * {@link ChannelClosedException}. A send case on a closed channel throws it at once. Actions run on the
  * selecting strand, after the operation.
@@ -129,18 +130,22 @@ public final class Select {
         boolean[] skipped = new boolean[n];
         boolean timed = nanos != Long.MAX_VALUE;
         long deadline = timed ? Durations.deadline(nanos) : 0L;
+        int[] order = new int[n];
         for (;;) {
-            int start = ThreadLocalRandom.current().nextInt(n);
+            shuffle(order);
             // Fast pass: one lock at a time.
-            for (int k = 0; k < n; k++) {
-                int i = (start + k) % n;
+            for (int i : order) {
                 if (skipped[i]) {
                     continue;
                 }
                 Case c = cases.get(i);
+                Object result;
                 c.channel.lock.lock();
-                Object result = attemptLocked(c);
-                c.channel.lock.unlock();
+                try {
+                    result = attemptLocked(c);
+                } finally {
+                    c.channel.lock.unlock();
+                }
                 if (complete(i, c, result, skipped)) {
                     return i;
                 }
@@ -151,40 +156,51 @@ public final class Select {
                 return -1;
             }
             // Slow pass: all locks, try again, else queue a waiter per case before letting go.
-            List<BufferedChannel<Object>> channels = lockAll(skipped);
+            List<BufferedChannel<Object>> channels = channelsInLockOrder(skipped);
+            Strand me = Strand.current();
             SelectGroup group = new SelectGroup();
             Waiter[] waiters = new Waiter[n];
-            int readyIndex = -1;
-            Object readyResult = null;
-            for (int k = 0; k < n && readyIndex < 0; k++) {
-                int i = (start + k) % n;
-                if (skipped[i]) {
-                    continue;
-                }
-                Object result = attemptLocked(cases.get(i));
-                if (result != BufferedChannel.EMPTY) {
-                    readyIndex = i;
-                    readyResult = result;
+            for (int i = 0; i < n; i++) {
+                if (!skipped[i]) {
+                    waiters[i] = new Waiter(me, group, i);
+                    waiters[i].item = cases.get(i).item;
                 }
             }
-            if (readyIndex < 0) {
-                Strand me = Strand.current();
-                for (int i = 0; i < n; i++) {
+            int readyIndex = -1;
+            Object readyResult = null;
+            int locked = 0;
+            try {
+                for (; locked < channels.size(); locked++) {
+                    channels.get(locked).lock.lock();
+                }
+                for (int i : order) {
                     if (skipped[i]) {
                         continue;
                     }
-                    Case c = cases.get(i);
-                    Waiter w = new Waiter(me, group, i);
-                    waiters[i] = w;
-                    if (c.send) {
-                        w.item = c.item;
-                        c.channel.addSenderLocked(w);
-                    } else {
-                        c.channel.addReceiverLocked(w);
+                    Object result = attemptLocked(cases.get(i));
+                    if (result != BufferedChannel.EMPTY) {
+                        readyIndex = i;
+                        readyResult = result;
+                        break;
                     }
                 }
+                if (readyIndex < 0) {
+                    for (int i = 0; i < n; i++) {
+                        if (waiters[i] == null) {
+                            continue;
+                        }
+                        if (cases.get(i).send) {
+                            cases.get(i).channel.addSenderLocked(waiters[i]);
+                        } else {
+                            cases.get(i).channel.addReceiverLocked(waiters[i]);
+                        }
+                    }
+                }
+            } finally {
+                while (locked > 0) {
+                    channels.get(--locked).lock.unlock();
+                }
             }
-            unlockAll(channels);
             if (readyIndex >= 0) {
                 if (complete(readyIndex, cases.get(readyIndex), readyResult, skipped)) {
                     return readyIndex;
@@ -195,10 +211,7 @@ public final class Select {
             int outcome = any.await(left, true);
             for (int i = 0; i < n; i++) {
                 if (waiters[i] != null) {
-                    BufferedChannel<Object> ch = cases.get(i).channel;
-                    ch.lock.lock();
-                    ch.removeLocked(waiters[i]);
-                    ch.lock.unlock();
+                    cases.get(i).channel.removeWaiter(waiters[i]);
                 }
             }
             if (outcome == Waiter.INTERRUPTED) {
@@ -258,7 +271,8 @@ public final class Select {
         throw new ChannelClosedException("every channel of this select is closed and drained");
     }
 
-    private List<BufferedChannel<Object>> lockAll(boolean[] skipped) {
+    /** The distinct channels of the cases not skipped, in the global lock order (ascending id). */
+    private List<BufferedChannel<Object>> channelsInLockOrder(boolean[] skipped) {
         List<BufferedChannel<Object>> channels = new ArrayList<>(cases.size());
         for (int i = 0; i < cases.size(); i++) {
             BufferedChannel<Object> ch = cases.get(i).channel;
@@ -267,15 +281,16 @@ public final class Select {
             }
         }
         channels.sort(Comparator.comparingLong(ch -> ch.id));
-        for (BufferedChannel<Object> ch : channels) {
-            ch.lock.lock();
-        }
         return channels;
     }
 
-    private static void unlockAll(List<BufferedChannel<Object>> channels) {
-        for (int i = channels.size() - 1; i >= 0; i--) {
-            channels.get(i).lock.unlock();
+    /** A uniformly random permutation of the case indexes (Fisher-Yates), so every ready case is equally likely. */
+    private static void shuffle(int[] order) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int i = 0; i < order.length; i++) {
+            int j = random.nextInt(i + 1);
+            order[i] = order[j];
+            order[j] = i;
         }
     }
 

@@ -121,17 +121,23 @@ public final class Semaphore {
         Waiter w = new Waiter(Strand.current());
         w.permits = n;
         lock.lock();
-        waiters.add(w);
-        waiting = waiters.size();
-        grantLocked();
-        lock.unlock();
+        try {
+            waiters.add(w);
+            waiting = waiters.size();
+            grantLocked();
+        } finally {
+            lock.unlock();
+        }
         int outcome = w.await(nanos, true);
         if (outcome != Waiter.SERVED) {
             lock.lock();
-            waiters.remove(w);
-            waiting = waiters.size();
-            grantLocked(); // our large request may have been holding others back
-            lock.unlock();
+            try {
+                waiters.remove(w);
+                waiting = waiters.size();
+                grantLocked(); // our large request may have been holding others back
+            } finally {
+                lock.unlock();
+            }
         }
         return outcome;
     }
@@ -160,8 +166,11 @@ public final class Semaphore {
         }
         if (waiting != 0) { // Dekker with acquireNanos: permits were added above, now read waiting.
             lock.lock();
-            grantLocked();
-            lock.unlock();
+            try {
+                grantLocked();
+            } finally {
+                lock.unlock();
+            }
         }
     }
 

@@ -116,6 +116,32 @@ public interface SelectTck extends RuntimeUnderTest {
     }
 
     @Test
+    default void aReadyCaseAfterAnIdleOneIsNotFavoured() throws Exception {
+        Channel<Integer> a = Channels.unbounded();
+        Channel<Integer> b = Channels.unbounded();
+        Channel<Integer> idle = Channels.rendezvous();
+        int rounds = 3_000;
+        int[] counts = new int[3];
+        try (StrandRuntime rt = open()) {
+            rt.run(() -> {
+                for (int i = 0; i < rounds; i++) {
+                    a.send(i);
+                    b.send(i);
+                }
+                Select select = new Select().onReceive(a, v -> counts[0]++).onReceive(b, v -> counts[1]++)
+                        .onReceive(idle, v -> counts[2]++);
+                for (int i = 0; i < rounds; i++) {
+                    select.await();
+                }
+                return null;
+            });
+        }
+        // A scan from a random start would pick a (after the idle case) 2/3 of the time.
+        assertTrue(counts[0] < rounds * 0.6 && counts[1] < rounds * 0.6,
+                "ready cases not chosen uniformly: " + counts[0] + " vs " + counts[1]);
+    }
+
+    @Test
     default void selectSkipsClosedChannelsAndFailsWhenAllAreClosed() throws Exception {
         Channel<Integer> closed = Channels.bounded(1);
         Channel<Integer> open = Channels.bounded(1);

@@ -248,6 +248,40 @@ public interface SyncTck extends RuntimeUnderTest {
     }
 
     @Test
+    default void aSignalledTimedAwaitReportsTheSignalEvenIfRelockingIsLate() throws Exception {
+        Mutex mutex = new Mutex();
+        Condition signalled = mutex.newCondition();
+        try (StrandRuntime rt = open()) {
+            CountDownLatch waiting = new CountDownLatch(1);
+            AtomicBoolean result = new AtomicBoolean();
+            Strand waiter = rt.spawn(() -> {
+                mutex.lock();
+                try {
+                    waiting.countDown();
+                    result.set(signalled.await(50, TimeUnit.MILLISECONDS));
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                } finally {
+                    mutex.unlock();
+                }
+            });
+            rt.run(() -> {
+                waiting.await();
+                mutex.lock(); // the waiter released it inside await
+                try {
+                    signalled.signal();
+                    Strand.sleep(Duration.ofMillis(150)); // hold the lock past the waiter's deadline
+                } finally {
+                    mutex.unlock();
+                }
+                return null;
+            });
+            awaitEnd(waiter);
+            assertTrue(result.get(), "a signalled await(time) returned false: the signal was lost to the caller");
+        }
+    }
+
+    @Test
     default void semaphoreNeverGrantsMoreThanItsPermits() throws Exception {
         Semaphore semaphore = new Semaphore(3);
         AtomicInteger inside = new AtomicInteger();
