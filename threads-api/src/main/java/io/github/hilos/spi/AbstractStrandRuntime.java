@@ -68,6 +68,18 @@ public abstract class AbstractStrandRuntime implements StrandRuntime {
      */
     protected abstract Strand start(String strandName, Runnable body);
 
+    /**
+     * Like {@link #start(String, Runnable)}, for runtimes that schedule by priority; the default ignores it.
+     *
+     * @param strandName the strand's name
+     * @param priority the priority asked for
+     * @param body what the strand runs
+     * @return the started strand
+     */
+    protected Strand start(String strandName, int priority, Runnable body) {
+        return start(strandName, body);
+    }
+
     /** Releases the runtime's own threads; called once, by the first {@link #close()}, after every strand ended. */
     protected void shutdown() {
     }
@@ -91,11 +103,24 @@ public abstract class AbstractStrandRuntime implements StrandRuntime {
 
     @Override
     public final Strand spawn(String strandName, Runnable task) {
+        return spawnWithPriority(strandName, Integer.MIN_VALUE, task);
+    }
+
+    /**
+     * Spawns a strand with a priority, for runtimes whose API offers one.
+     *
+     * @param strandName the strand's name
+     * @param priority the priority, or {@link Integer#MIN_VALUE} for the runtime's default
+     * @param task what the strand does
+     * @return the started strand
+     */
+    protected final Strand spawnWithPriority(String strandName, int priority, Runnable task) {
         Objects.requireNonNull(strandName, "strand name");
         Objects.requireNonNull(task, "task");
         enter();
         try {
-            return start(strandName, () -> runBody(task));
+            Runnable body = () -> runBody(task);
+            return priority == Integer.MIN_VALUE ? start(strandName, body) : start(strandName, priority, body);
         } catch (RuntimeException | Error e) {
             strandEnded();
             throw e;

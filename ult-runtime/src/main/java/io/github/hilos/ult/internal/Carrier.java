@@ -1,0 +1,411 @@
+package io.github.hilos.ult.internal;
+
+import io.github.hilos.api.Strand;
+import io.github.hilos.spi.NetProvider;
+import io.github.hilos.spi.StrandCarrier;
+import io.github.hilos.ult.SchedulingPolicy;
+import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.Iterator;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One carrier kernel thread and the strands bound to it: the chapter's N:1 model. Its loop, in order:
+ * take the strands other threads woke (the wake queue), fire due timers, poll sockets now and then, and run
+ * the next strand the policy picks; with nothing to run, spin a little, yield a little, then block in the
+ * poller's {@code select} with the next timer deadline as its timeout.
+ *
+ * <p>Threading: everything here is confined to the carrier thread except {@link #submitWoken},
+ * {@link #submitSpawned} and {@link #stop}, which any thread may call. Those put the strand on the
+ * multi-producer wake queue (JCTools, lock-free) and, if the carrier is idle, wake its selector. Dekker pair:
+ * a waker offers, then (full fence) reads {@code idle}; the carrier sets {@code idle}, then re-checks the queue
+ * before it blocks, so no wake-up is lost. A strand's failure is contained: the body reports its own
+ * exceptions, and an unexpected throwable from the continuation machinery ends that strand, not the carrier.
+ */
+final class Carrier implements Runnable {
+
+    private static final System.Logger LOG = System.getLogger("io.github.hilos.ult");
+    private static final VarHandle IDLE;
+
+    static {
+        try {
+            IDLE = MethodHandles.lookup().findVarHandle(Carrier.class, "idle", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final UltRuntimeImpl runtime;
+    final SchedulingPolicy policy;
+    final TimerHeap timers = new TimerHeap();
+    final CarrierCounters counters = new CarrierCounters();
+    final Selector selector;
+    final UltNetProvider net;
+    private final MpscUnboundedAtomicArrayQueue<UltStrand> wakeQueue = new MpscUnboundedAtomicArrayQueue<>(1024);
+    private final CarrierThread thread;
+    private final int idleSpins;
+    private final int idleYields;
+
+    /** The mounted strand; carrier only (read through {@link CarrierThread#currentStrand()}). */
+    private UltStrand current;
+    /** Head of the list of live strands; carrier only. */
+    private UltStrand live;
+    /** 1 while the carrier is about to block or blocked in select; volatile. */
+    @SuppressWarnings("unused")
+    private volatile int idle;
+    private volatile boolean stopping;
+    /** What the watchdog samples: the mounted strand and since when; written by the carrier at each switch. */
+    final MountRecord mountRecord = new MountRecord();
+
+    Carrier(UltRuntimeImpl runtime, String threadName, SchedulingPolicy policy, int idleSpins, int idleYields) {
+        this.runtime = runtime;
+        this.policy = policy;
+        this.idleSpins = idleSpins;
+        this.idleYields = idleYields;
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the carrier's selector", e);
+        }
+        this.net = new UltNetProvider(this);
+        this.thread = new CarrierThread(this, threadName);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    boolean isCarrierThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    UltStrand mounted() {
+        return current;
+    }
+
+    // ---- submissions (any thread) ----
+
+    void submitSpawned(UltStrand s) {
+        if (isCarrierThread()) {
+            takeSpawned(s);
+        } else {
+            offer(s);
+        }
+    }
+
+    void submitWoken(UltStrand s) {
+        if (isCarrierThread()) {
+            policy.add(s, s.priority, SchedulingPolicy.Reason.WOKEN);
+        } else {
+            offer(s);
+        }
+    }
+
+    /** A timed park expired; carrier only. */
+    void requeueTimedOut(UltStrand s) {
+        policy.add(s, s.priority, SchedulingPolicy.Reason.WOKEN);
+    }
+
+    private void offer(UltStrand s) {
+        wakeQueue.offer(s);
+        VarHandle.fullFence(); // Dekker with idle(): the offer above, then the read of idle
+        if ((int) IDLE.getVolatile(this) != 0) {
+            selector.wakeup();
+        }
+    }
+
+    void stop() {
+        stopping = true;
+        selector.wakeup();
+    }
+
+    void awaitStopped() throws InterruptedException {
+        thread.join();
+    }
+
+    // ---- the loop (carrier thread) ----
+
+    @Override
+    public void run() {
+        int idleRounds = 0;
+        int pollCountdown = 64;
+        for (;;) {
+            boolean progressed = drainWakeQueue();
+            if (!timers.isEmpty() && timers.expire(System.nanoTime()) > 0) {
+                progressed = true;
+            }
+            if (--pollCountdown <= 0) {
+                pollCountdown = 64;
+                progressed |= pollIo(0);
+            }
+            Strand next = policy.poll();
+            if (next != null) {
+                runStrand((UltStrand) next);
+                idleRounds = 0;
+                continue;
+            }
+            if (progressed) {
+                continue;
+            }
+            if (stopping && live == null && wakeQueue.isEmpty()) {
+                break;
+            }
+            if (idleRounds < idleSpins) {
+                idleRounds++;
+                Thread.onSpinWait();
+            } else if (idleRounds < idleSpins + idleYields) {
+                idleRounds++;
+                Thread.yield();
+            } else {
+                block();
+                idleRounds = 0;
+            }
+        }
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing the selector of " + thread.getName(), e);
+        }
+    }
+
+    private boolean drainWakeQueue() {
+        boolean any = false;
+        for (int i = 0; i < 4096; i++) {
+            UltStrand s = wakeQueue.poll();
+            if (s == null) {
+                break;
+            }
+            any = true;
+            if (s.state() == UltStrand.NEW) {
+                takeSpawned(s);
+            } else {
+                policy.add(s, s.priority, SchedulingPolicy.Reason.WOKEN);
+            }
+        }
+        return any;
+    }
+
+    private void takeSpawned(UltStrand s) {
+        s.liveNext = live;
+        if (live != null) {
+            live.livePrev = s;
+        }
+        live = s;
+        s.setState(UltStrand.RUNNABLE);
+        counters.spawned++;
+        policy.add(s, s.priority, SchedulingPolicy.Reason.SPAWNED);
+    }
+
+    private void block() {
+        IDLE.setVolatile(this, 1);
+        try {
+            if (!wakeQueue.isEmpty() || stopping) {
+                return;
+            }
+            long timeoutMillis = -1; // no timer: wait until woken
+            if (!timers.isEmpty()) {
+                long nanos = timers.nextDeadline() - System.nanoTime();
+                if (nanos <= 0) {
+                    return;
+                }
+                timeoutMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
+            }
+            counters.idleBlocks++;
+            pollIo(timeoutMillis);
+        } finally {
+            IDLE.setVolatile(this, 0);
+        }
+    }
+
+    /**
+     * Polls the sockets and wakes the strands whose sockets are ready.
+     *
+     * @param timeoutMillis 0: do not wait; -1: wait until woken; else wait at most that long
+     */
+    private boolean pollIo(long timeoutMillis) {
+        int n;
+        try {
+            if (timeoutMillis == 0) {
+                if (selector.keys().isEmpty()) {
+                    return false;
+                }
+                n = selector.selectNow();
+            } else {
+                n = timeoutMillis < 0 ? selector.select() : selector.select(timeoutMillis);
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.ERROR, "select failed on " + thread.getName(), e);
+            return false;
+        }
+        return dispatchSelected(n);
+    }
+
+    private boolean dispatchSelected(int n) {
+        if (n == 0 && selector.selectedKeys().isEmpty()) {
+            return false;
+        }
+        counters.pollerWakeups++;
+        Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+        while (keys.hasNext()) {
+            SelectionKey key = keys.next();
+            keys.remove();
+            if (key.attachment() instanceof PollState state) {
+                state.onReady(key);
+            }
+        }
+        return true;
+    }
+
+    private void runStrand(UltStrand s) {
+        int before = s.state();
+        if (before == UltStrand.UNPARKED) {
+            s.clearPermit(); // the unpark that woke it is consumed by the park that returns now
+        }
+        s.setState(UltStrand.RUNNING);
+        current = s;
+        mountRecord.mounted(s);
+        counters.switches++;
+        try {
+            s.continuation.run();
+        } catch (Throwable unexpected) {
+            // The body catches the task's exceptions; this is the machinery failing. Contain it to the strand.
+            LOG.log(System.Logger.Level.ERROR, "strand " + s + " failed outside its task; ending it", unexpected);
+            current = null;
+            mountRecord.unmounted();
+            finish(s);
+            return;
+        }
+        current = null;
+        mountRecord.unmounted();
+        if (s.continuation.isDone()) {
+            finish(s);
+            return;
+        }
+        switch (s.state()) {
+            case UltStrand.PARKING -> {
+                s.setState(UltStrand.PARKED);
+                // Dekker with unpark(): PARKED was published above, now read the permit.
+                if (s.hasPermit() && s.casState(UltStrand.PARKED, UltStrand.UNPARKED)) {
+                    policy.add(s, s.priority, SchedulingPolicy.Reason.WOKEN);
+                }
+            }
+            case UltStrand.YIELDING -> {
+                s.setState(UltStrand.RUNNABLE);
+                policy.add(s, s.priority, SchedulingPolicy.Reason.YIELDED);
+            }
+            default -> throw new AssertionError("strand " + s + " suspended in state " + UltStrand.stateName(s.state()));
+        }
+    }
+
+    private void finish(UltStrand s) {
+        s.setState(UltStrand.DONE);
+        if (s.livePrev != null) {
+            s.livePrev.liveNext = s.liveNext;
+        } else if (live == s) {
+            live = s.liveNext;
+        }
+        if (s.liveNext != null) {
+            s.liveNext.livePrev = s.livePrev;
+        }
+        s.liveNext = null;
+        s.livePrev = null;
+        s.completion.complete();
+        runtime.onStrandEnded();
+    }
+
+    /**
+     * After a socket of this carrier closed: a channel registered with a selector is really closed only when
+     * the selector drops its key, at its next select. On the carrier, select now; from another thread, wake the
+     * carrier and wait (at most a second, parking the caller) until it did, so that the port is free when close
+     * returns.
+     */
+    void flushClosed(SelectableChannel channel) {
+        if (isCarrierThread()) {
+            try {
+                dispatchSelected(selector.selectNow());
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "select after a close failed on " + thread.getName(), e);
+            }
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (channel.isRegistered() && thread.isAlive() && System.nanoTime() - deadline < 0) {
+            selector.wakeup();
+            Strand.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
+        }
+    }
+
+    void reportPinned(UltStrand s, String reason) {
+        counters.pinnedParks++;
+        LOG.log(System.Logger.Level.WARNING, () -> "strand " + s.name() + " could not unmount (pinned: " + reason
+                + "); it parks its carrier " + thread.getName() + ", blocking the carrier's other strands");
+    }
+
+    /** Appends a line per live strand to {@code out}; carrier only (or with the carrier stopped). */
+    void dump(StringBuilder out) {
+        out.append("carrier ").append(thread.getName()).append(" (policy ").append(policy.describe())
+                .append(", runnable ").append(policy.size()).append(", timers ").append(timers.size())
+                .append(", sockets ").append(selector.isOpen() ? selector.keys().size() : 0).append(")\n");
+        for (UltStrand s = live; s != null; s = s.liveNext) {
+            out.append("  #").append(s.id()).append(' ').append(s.name()).append(" [")
+                    .append(UltStrand.stateName(s.state())).append(']');
+            if (s == current) {
+                out.append(" (mounted)\n");
+                for (StackTraceElement e : thread.getStackTrace()) {
+                    out.append("      at ").append(e).append('\n');
+                }
+                continue;
+            }
+            out.append('\n');
+            for (StackTraceElement e : s.continuation.stackTrace()) {
+                out.append("      at ").append(e).append('\n');
+            }
+        }
+    }
+
+    <T> T jacket(Callable<T> task) throws Exception {
+        return runtime.jackets().call(task, counters);
+    }
+
+    NetProvider netProvider() {
+        return net;
+    }
+
+    /** The carrier thread: {@link Strand#current()} asks it for the mounted strand. */
+    private static final class CarrierThread extends Thread implements StrandCarrier {
+        private final Carrier carrier;
+
+        CarrierThread(Carrier carrier, String name) {
+            super(null, carrier, name, 0, false);
+            this.carrier = carrier;
+            setDaemon(true);
+        }
+
+        @Override
+        public Strand currentStrand() {
+            return carrier.current;
+        }
+
+        @Override
+        public <T> T jacket(Callable<T> task) throws Exception {
+            return carrier.jacket(task);
+        }
+
+        @Override
+        public NetProvider net() {
+            return carrier.netProvider();
+        }
+    }
+}

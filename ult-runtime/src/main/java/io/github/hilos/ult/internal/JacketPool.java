@@ -1,0 +1,124 @@
+package io.github.hilos.ult.internal;
+
+import io.github.hilos.api.Strand;
+import io.github.hilos.sync.Semaphore;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The chapter's jacket for any blocking call: a bounded pool of named kernel threads runs the call while only
+ * the calling strand parks. Admission is a Hilos {@link Semaphore} of {@code threads + queue} permits, so when
+ * the pool is exhausted the caller strand parks in FIFO order (its carrier runs others) instead of the pool
+ * rejecting work or the carrier blocking; exhaustion is logged, at most once a second.
+ *
+ * <p>Interrupting the waiting strand cancels the call with an interrupt of the pool thread that runs it and
+ * throws {@link InterruptedException} in the strand. The permit comes back when the call ends or is cancelled
+ * (a call that ignores its interrupt may then run on while a new one is admitted).
+ */
+final class JacketPool {
+
+    private static final System.Logger LOG = System.getLogger("io.github.hilos.ult");
+
+    private final String runtimeName;
+    private final ExecutorService pool;
+    private final Semaphore admission;
+    private final int capacity;
+    private final AtomicLong lastExhaustionReport = new AtomicLong(System.nanoTime() - TimeUnit.SECONDS.toNanos(2));
+    private final AtomicLong exhaustions = new AtomicLong();
+
+    JacketPool(String runtimeName, int threads, int queue) {
+        this.runtimeName = runtimeName;
+        this.capacity = threads + queue;
+        this.admission = new Semaphore(capacity);
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(queue + threads), r -> {
+                    Thread t = new Thread(r, "hilos-" + runtimeName + "-jacket-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        executor.allowCoreThreadTimeOut(true);
+        this.pool = executor;
+    }
+
+    <T> T call(Callable<T> task, CarrierCounters counters) throws Exception {
+        counters.jacketCalls++;
+        if (!admission.tryAcquire()) {
+            reportExhaustion();
+            admission.acquire();
+        }
+        JacketedCall<T> call = new JacketedCall<>(task, Strand.current(), admission);
+        try {
+            pool.execute(call);
+        } catch (RuntimeException rejected) {
+            admission.release();
+            throw rejected;
+        }
+        while (!call.isDone()) {
+            if (Strand.interrupted()) {
+                call.cancel(true);
+                throw new InterruptedException("interrupted while waiting for a jacketed call");
+            }
+            Strand.park();
+        }
+        try {
+            return call.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception ex) {
+                throw ex;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
+    private void reportExhaustion() {
+        exhaustions.incrementAndGet();
+        long now = System.nanoTime();
+        long last = lastExhaustionReport.get();
+        if (now - last > TimeUnit.SECONDS.toNanos(1) && lastExhaustionReport.compareAndSet(last, now)) {
+            LOG.log(System.Logger.Level.WARNING, "runtime '" + runtimeName + "': all " + capacity
+                    + " jacket slots are busy; callers wait for one (" + exhaustions.get() + " times so far)");
+        }
+    }
+
+    long exhaustions() {
+        return exhaustions.get();
+    }
+
+    void shutdown() {
+        pool.shutdownNow();
+    }
+
+    /**
+     * A call run by a pool thread. {@code done()} runs once the call ended or was cancelled: it returns the
+     * admission permit and wakes the strand; {@link FutureTask} orders the outcome before {@code isDone()}.
+     */
+    private static final class JacketedCall<T> extends FutureTask<T> {
+        private final Strand caller;
+        private final Semaphore admission;
+
+        JacketedCall(Callable<T> task, Strand caller, Semaphore admission) {
+            super(task);
+            this.caller = caller;
+            this.admission = admission;
+        }
+
+        @Override
+        protected void done() {
+            admission.release();
+            caller.unpark();
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.github.hilos.ult.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * What the watchdog needs to see from a carrier: which strand is mounted, since when, and a switch count that
+ * tells a strand that ran long from one that keeps getting re-mounted. Written by the carrier at every switch
+ * with release stores (cheap on the hot path), read by the watchdog thread with acquire loads; the watchdog only
+ * needs a recent value, and {@code switches} read before and after tells it the sample was stable.
+ */
+final class MountRecord {
+
+    private static final VarHandle STRAND;
+    private static final VarHandle SINCE;
+    private static final VarHandle SWITCHES;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STRAND = lookup.findVarHandle(MountRecord.class, "strand", UltStrand.class);
+            SINCE = lookup.findVarHandle(MountRecord.class, "since", long.class);
+            SWITCHES = lookup.findVarHandle(MountRecord.class, "switches", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @SuppressWarnings("unused")
+    private UltStrand strand;
+    @SuppressWarnings("unused")
+    private long since;
+    @SuppressWarnings("unused")
+    private long switches;
+
+    /** Carrier: a strand is being mounted. */
+    void mounted(UltStrand s) {
+        SINCE.setRelease(this, System.nanoTime());
+        STRAND.setRelease(this, s);
+        SWITCHES.setRelease(this, (long) SWITCHES.get(this) + 1);
+    }
+
+    /** Carrier: the strand unmounted. */
+    void unmounted() {
+        STRAND.setRelease(this, (UltStrand) null);
+    }
+
+    UltStrand strand() {
+        return (UltStrand) STRAND.getAcquire(this);
+    }
+
+    long since() {
+        return (long) SINCE.getAcquire(this);
+    }
+
+    long switches() {
+        return (long) SWITCHES.getAcquire(this);
+    }
+}

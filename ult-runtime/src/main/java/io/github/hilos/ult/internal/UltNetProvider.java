@@ -1,0 +1,242 @@
+package io.github.hilos.ult.internal;
+
+import io.github.hilos.api.Strand;
+import io.github.hilos.spi.NetProvider;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+
+/**
+ * Sockets for strands of one carrier: non-blocking channels registered with the carrier's selector. An
+ * operation that would block registers interest, parks the strand (with a timer for a timeout) and retries
+ * when the carrier's poll reports the socket ready; the carrier runs other strands meanwhile.
+ *
+ * <p>A socket belongs to the carrier it was opened on: using it from another thread fails with a clear
+ * {@link IllegalStateException}. Interrupting a strand blocked in a socket closes the socket and throws
+ * {@link ClosedByInterruptException}, as the JDK's blocking channels do; closing it from elsewhere wakes the
+ * blocked strand with {@link AsynchronousCloseException}.
+ */
+final class UltNetProvider implements NetProvider {
+
+    private final Carrier carrier;
+
+    UltNetProvider(Carrier carrier) {
+        this.carrier = carrier;
+    }
+
+    @Override
+    public Listener bind(SocketAddress local, int backlog) throws IOException {
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        try {
+            channel.configureBlocking(false);
+            channel.bind(local, backlog);
+            return new UltListener(channel, register(channel));
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public Connection connect(SocketAddress remote, long timeoutNanos) throws IOException {
+        SocketChannel channel = SocketChannel.open();
+        try {
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            SelectionKey key = register(channel);
+            long deadline = deadline(timeoutNanos);
+            if (!channel.connect(remote)) {
+                while (!channel.finishConnect()) {
+                    await(channel, key, SelectionKey.OP_CONNECT, deadline, "connect");
+                }
+            }
+            return new UltConnection(channel, key);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    private SelectionKey register(SelectableChannel channel) throws IOException {
+        checkCarrier();
+        return channel.register(carrier.selector, 0, new PollState());
+    }
+
+    private void checkCarrier() {
+        if (!carrier.isCarrierThread() || carrier.mounted() == null) {
+            throw new IllegalStateException("a socket of runtime 'ult' is used by strands of the carrier that opened it ("
+                    + carrier.thread().getName() + "), not from " + Thread.currentThread().getName());
+        }
+    }
+
+    private static long deadline(long timeoutNanos) {
+        return timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE : io.github.hilos.spi.Durations.deadline(timeoutNanos);
+    }
+
+    /** Parks the calling strand until {@code op} is ready on {@code key}, or the deadline passes. */
+    private void await(SelectableChannel channel, SelectionKey key, int op, long deadline, String what) throws IOException {
+        checkCarrier();
+        PollState state = (PollState) key.attachment();
+        boolean inbound = (op & PollState.INBOUND) != 0;
+        UltStrand me = carrier.mounted();
+        if (inbound) {
+            state.inbound = me;
+            state.inboundReady = false;
+        } else {
+            state.outbound = me;
+            state.outboundReady = false;
+        }
+        try {
+            try {
+                key.interestOps(key.interestOps() | op);
+            } catch (CancelledKeyException closed) {
+                throw new AsynchronousCloseException();
+            }
+            while (!(inbound ? state.inboundReady : state.outboundReady)) {
+                if (me.isInterrupted()) {
+                    channel.close();
+                    throw new ClosedByInterruptException();
+                }
+                if (!channel.isOpen()) {
+                    throw new AsynchronousCloseException();
+                }
+                if (deadline == Long.MAX_VALUE) {
+                    Strand.park();
+                } else {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        throw new SocketTimeoutException(what + " timed out");
+                    }
+                    Strand.parkNanos(left);
+                }
+            }
+        } finally {
+            if (inbound) {
+                state.inbound = null;
+            } else {
+                state.outbound = null;
+            }
+            if (key.isValid()) {
+                try {
+                    key.interestOps(key.interestOps() & ~op);
+                } catch (CancelledKeyException closedMeanwhile) {
+                    // nothing left to clear
+                }
+            }
+        }
+    }
+
+    private final class UltListener implements Listener {
+        private final ServerSocketChannel channel;
+        private final SelectionKey key;
+
+        UltListener(ServerSocketChannel channel, SelectionKey key) {
+            this.channel = channel;
+            this.key = key;
+        }
+
+        @Override
+        public Connection accept(long timeoutNanos) throws IOException {
+            long deadline = deadline(timeoutNanos);
+            for (;;) {
+                SocketChannel accepted = channel.accept();
+                if (accepted != null) {
+                    try {
+                        accepted.configureBlocking(false);
+                        accepted.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                        return new UltConnection(accepted, register(accepted));
+                    } catch (IOException | RuntimeException e) {
+                        accepted.close();
+                        throw e;
+                    }
+                }
+                await(channel, key, SelectionKey.OP_ACCEPT, deadline, "accept");
+            }
+        }
+
+        @Override
+        public SocketAddress localAddress() throws IOException {
+            return channel.getLocalAddress();
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+            ((PollState) key.attachment()).wakeAll();
+            carrier.flushClosed(channel);
+        }
+    }
+
+    private final class UltConnection implements Connection {
+        private final SocketChannel channel;
+        private final SelectionKey key;
+
+        UltConnection(SocketChannel channel, SelectionKey key) {
+            this.channel = channel;
+            this.key = key;
+        }
+
+        @Override
+        public int read(ByteBuffer dst, long timeoutNanos) throws IOException {
+            long deadline = deadline(timeoutNanos);
+            for (;;) {
+                int n = channel.read(dst);
+                if (n != 0 || !dst.hasRemaining()) {
+                    return n;
+                }
+                await(channel, key, SelectionKey.OP_READ, deadline, "read");
+            }
+        }
+
+        @Override
+        public void write(ByteBuffer src) throws IOException {
+            while (src.hasRemaining()) {
+                if (channel.write(src) == 0) {
+                    await(channel, key, SelectionKey.OP_WRITE, Long.MAX_VALUE, "write");
+                }
+            }
+        }
+
+        @Override
+        public void shutdownOutput() throws IOException {
+            channel.shutdownOutput();
+        }
+
+        @Override
+        public void shutdownInput() throws IOException {
+            channel.shutdownInput();
+        }
+
+        @Override
+        public SocketAddress localAddress() throws IOException {
+            return channel.getLocalAddress();
+        }
+
+        @Override
+        public SocketAddress remoteAddress() throws IOException {
+            return channel.getRemoteAddress();
+        }
+
+        @Override
+        public boolean isOpen() {
+            return channel.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+            ((PollState) key.attachment()).wakeAll();
+            carrier.flushClosed(channel);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package io.github.hilos.ult.internal.cont;
+
+import jdk.internal.vm.Continuation;
+import jdk.internal.vm.ContinuationScope;
+
+/**
+ * The one place in Hilos that touches {@code jdk.internal.vm}: a strand's body as a one-shot continuation that
+ * runs on its carrier until it suspends itself or ends.
+ *
+ * <p>Not thread-safe: {@link #run()} is called by the carrier only, {@link #suspend()} by the mounted strand
+ * only. A continuation that is <em>pinned</em> (a native frame, or a critical section on the stack) cannot
+ * suspend; {@link #suspend()} then returns false and the caller must wait on the carrier thread instead.
+ */
+public final class StrandContinuation {
+
+    private static final ContinuationScope SCOPE = new ContinuationScope("hilos-ult");
+
+    private final Body continuation;
+
+    /**
+     * Makes a continuation that will run {@code body} when first run.
+     *
+     * @param body the strand's code
+     */
+    public StrandContinuation(Runnable body) {
+        this.continuation = new Body(body);
+    }
+
+    /**
+     * Tells whether this JVM lets Hilos use continuations, i.e. whether {@code java.base} exports
+     * {@code jdk.internal.vm} to the module of this class.
+     *
+     * @return whether continuations can be used
+     */
+    public static boolean isAvailable() {
+        return Object.class.getModule().isExported("jdk.internal.vm", StrandContinuation.class.getModule());
+    }
+
+    /**
+     * Returns the JVM flag that makes continuations available to this class.
+     *
+     * @return the flag, naming this module (or {@code ALL-UNNAMED} on the class path)
+     */
+    public static String requiredFlag() {
+        Module module = StrandContinuation.class.getModule();
+        return "--add-exports java.base/jdk.internal.vm=" + (module.isNamed() ? module.getName() : "ALL-UNNAMED");
+    }
+
+    /** Runs the body from where it last suspended, until it suspends again or ends. Carrier only. */
+    public void run() {
+        continuation.run();
+    }
+
+    /**
+     * Tells whether the body has ended.
+     *
+     * @return whether it is done
+     */
+    public boolean isDone() {
+        return continuation.isDone();
+    }
+
+    /**
+     * Suspends the continuation running on the current carrier; returns when it is run again.
+     *
+     * @return {@code true} if it suspended, {@code false} if it was pinned and did not
+     */
+    public static boolean suspend() {
+        return Continuation.yield(SCOPE);
+    }
+
+    /**
+     * Returns why the last {@link #suspend()} of this continuation failed.
+     *
+     * @return the reason (native frame, monitor, critical section), or null if it never failed
+     */
+    public String lastPinnedReason() {
+        Continuation.Pinned reason = continuation.lastPinned;
+        return reason == null ? null : reason.name();
+    }
+
+    /**
+     * Returns the stack of a suspended continuation. Carrier only, while it is not running.
+     *
+     * @return the frames, innermost first; empty if it has not started or has ended
+     */
+    public StackTraceElement[] stackTrace() {
+        return continuation.getStackTrace();
+    }
+
+    private static final class Body extends Continuation {
+        /** Written and read on the carrier only. */
+        Continuation.Pinned lastPinned;
+
+        Body(Runnable body) {
+            super(SCOPE, body);
+        }
+
+        @Override
+        protected void onPinned(Continuation.Pinned reason) {
+            lastPinned = reason; // suspend() returns false; the strand waits on the carrier thread instead
+        }
+    }
+}
