@@ -9,7 +9,7 @@ import io.github.hilos.ult.SchedulingPolicy;
 import io.github.hilos.ult.StallReport;
 import io.github.hilos.ult.UltRuntime;
 import io.github.hilos.ult.UltRuntimeMXBean;
-import io.github.hilos.ult.internal.cont.StrandContinuation;
+import io.github.hilos.ult.internal.cont.ContinuationAccess;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -49,9 +49,9 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
      */
     public UltRuntimeImpl(String name, RuntimeOptions options, SchedulingPolicy policy) {
         super(name, options);
-        if (!StrandContinuation.isAvailable()) {
+        if (!ContinuationAccess.isAvailable()) {
             throw new IllegalStateException("runtime '" + name + "' needs JDK continuations: start the JVM with "
-                    + StrandContinuation.requiredFlag() + " (see docs/ult-runtime.md)");
+                    + ContinuationAccess.requiredFlag() + " (see docs/ult-runtime.md)");
         }
         Settings s = new Settings(options);
         SchedulingPolicy chosen = policy != null ? policy : SchedulingPolicies.parse(s.text("policy", "fifo"));

@@ -26,26 +26,6 @@ public final class StrandContinuation {
         this.continuation = new Body(body);
     }
 
-    /**
-     * Tells whether this JVM lets Hilos use continuations, i.e. whether {@code java.base} exports
-     * {@code jdk.internal.vm} to the module of this class.
-     *
-     * @return whether continuations can be used
-     */
-    public static boolean isAvailable() {
-        return Object.class.getModule().isExported("jdk.internal.vm", StrandContinuation.class.getModule());
-    }
-
-    /**
-     * Returns the JVM flag that makes continuations available to this class.
-     *
-     * @return the flag, naming this module (or {@code ALL-UNNAMED} on the class path)
-     */
-    public static String requiredFlag() {
-        Module module = StrandContinuation.class.getModule();
-        return "--add-exports java.base/jdk.internal.vm=" + (module.isNamed() ? module.getName() : "ALL-UNNAMED");
-    }
-
     /** Runs the body from where it last suspended, until it suspends again or ends. Carrier only. */
     public void run() {
         continuation.run();
@@ -67,6 +47,22 @@ public final class StrandContinuation {
      */
     public static boolean suspend() {
         return Continuation.yield(SCOPE);
+    }
+
+    /**
+     * Runs {@code section} with the current continuation pinned to its carrier: a strand that parks inside it
+     * cannot unmount and waits on the carrier thread instead. For code that must not be unmounted (a native call
+     * that calls back into Java), and for tests of the pinned path. Carrier only, from a mounted strand.
+     *
+     * @param section the code to run pinned
+     */
+    public static void runPinned(Runnable section) {
+        Continuation.pin();
+        try {
+            section.run();
+        } finally {
+            Continuation.unpin();
+        }
     }
 
     /**
