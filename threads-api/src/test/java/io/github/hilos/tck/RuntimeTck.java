@@ -10,5 +10,6 @@ package io.github.hilos.tck;
  * The module needs this test-jar, JUnit Jupiter, and {@code klt-adapter} (for {@link CrossRuntimeTck}) on its
  * test class path.
  */
-public interface RuntimeTck extends StrandTck, ParkTck, SyncTck, ChannelTck, SelectTck, CrossRuntimeTck, NetTck {
+public interface RuntimeTck extends StrandTck, ParkTck, SyncTck, ChannelTck, SelectTck, CrossRuntimeTck, NetTck,
+        FilesTck {
 }

@@ -2,6 +2,12 @@ package io.github.hilos.ult.internal;
 
 import io.github.hilos.api.Strand;
 import io.github.hilos.sync.Semaphore;
+import jdk.jfr.Category;
+import jdk.jfr.Description;
+import jdk.jfr.Event;
+import jdk.jfr.Label;
+import jdk.jfr.Name;
+import jdk.jfr.Threshold;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -51,6 +57,20 @@ final class JacketPool {
 
     <T> T call(Callable<T> task, CarrierCounters counters) throws Exception {
         counters.jacketCalls++;
+        JacketCallEvent event = new JacketCallEvent();
+        event.begin();
+        try {
+            return admitAndCall(task);
+        } finally {
+            event.end();
+            if (event.shouldCommit()) {
+                event.task = task.getClass().getName();
+                event.commit();
+            }
+        }
+    }
+
+    private <T> T admitAndCall(Callable<T> task) throws Exception {
         if (!admission.tryAcquire()) {
             reportExhaustion();
             admission.acquire();
@@ -99,6 +119,17 @@ final class JacketPool {
 
     void shutdown() {
         pool.shutdownNow();
+    }
+
+    /** JFR event for a jacketed call that took long (20 ms by default; configurable in the JFR settings). */
+    @Name("io.github.hilos.JacketedCall")
+    @Label("Jacketed Call")
+    @Category({"Hilos", "ult"})
+    @Description("A blocking call that a strand ran on the jacket pool")
+    @Threshold("20 ms")
+    static final class JacketCallEvent extends Event {
+        @Label("Task class")
+        String task;
     }
 
     /**
