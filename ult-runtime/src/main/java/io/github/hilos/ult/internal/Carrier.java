@@ -322,6 +322,7 @@ final class Carrier implements Runnable {
         s.liveNext = null;
         s.livePrev = null;
         s.completion.complete();
+        counters.ended++;
         runtime.onStrandEnded();
     }
 

@@ -8,6 +8,7 @@ package io.github.hilos.ult.internal;
  */
 final class CarrierCounters {
     long spawned;
+    long ended;
     long switches;
     long parks;
     long pollerWakeups;

@@ -32,7 +32,6 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
     private final JacketPool jackets;
     private final Watchdog watchdog;
     private final AtomicLong ids = new AtomicLong();
-    private final AtomicLong live = new AtomicLong();
     private final ObjectName mxBeanName;
     private final Metrics metrics = new Metrics();
 
@@ -85,7 +84,6 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
     @Override
     protected Strand start(String strandName, int priority, Runnable body) {
         UltStrand strand = new UltStrand(carrier, ids.incrementAndGet(), strandName, priority, body);
-        live.incrementAndGet();
         carrier.submitSpawned(strand);
         return strand;
     }
@@ -96,7 +94,6 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
     }
 
     void onStrandEnded() {
-        live.decrementAndGet();
         strandEnded();
     }
 
@@ -130,8 +127,8 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
 
     @Override
     public String dump() {
-        StringBuilder out = new StringBuilder("runtime ").append(name()).append(": ").append(live.get())
-                .append(" live strands\n");
+        StringBuilder out = new StringBuilder("runtime ").append(name()).append(": ")
+                .append(metrics.getLiveStrands()).append(" live strands\n");
         if (carrier.isCarrierThread() || !carrier.thread().isAlive()) {
             carrier.dump(out);
             return out.toString();
@@ -226,7 +223,7 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
 
         @Override
         public long getLiveStrands() {
-            return live.get();
+            return carrier.counters.spawned - carrier.counters.ended;
         }
     }
 
