@@ -174,6 +174,15 @@ public abstract class AbstractStrandRuntime implements StrandRuntime {
     }
 
     /**
+     * Returns how many strands were spawned and have not ended.
+     *
+     * @return the live-strand count, exact at the moment of the read
+     */
+    protected final long liveStrands() {
+        return (long) LIVE.getVolatile(this) >> 1;
+    }
+
+    /**
      * Tells whether {@link #close()} has been called.
      *
      * @return whether the runtime refuses new strands

@@ -13,6 +13,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +51,8 @@ final class Carrier implements Runnable {
     final Selector selector;
     final UltNetProvider net;
     private final MpscUnboundedAtomicArrayQueue<UltStrand> wakeQueue = new MpscUnboundedAtomicArrayQueue<>(1024);
+    /** Strands the policy threw on; carrier only. */
+    private final ArrayDeque<UltStrand> policyFallback = new ArrayDeque<>();
     private final CarrierThread thread;
     private final int idleSpins;
     private final int idleYields;
@@ -107,7 +110,7 @@ final class Carrier implements Runnable {
 
     void submitWoken(UltStrand s) {
         if (isCarrierThread()) {
-            policy.add(s, s.priority, SchedulingPolicy.Reason.WOKEN);
+            schedule(s, SchedulingPolicy.Reason.WOKEN);
         } else {
             offer(s);
         }
@@ -115,7 +118,40 @@ final class Carrier implements Runnable {
 
     /** A timed park expired; carrier only. */
     void requeueTimedOut(UltStrand s) {
-        policy.add(s, s.priority, SchedulingPolicy.Reason.WOKEN);
+        schedule(s, SchedulingPolicy.Reason.WOKEN);
+    }
+
+    /**
+     * Hands a runnable strand to the policy. A policy is user code: if it throws, the strand goes to a FIFO
+     * fallback queue instead, so that it is neither lost nor the exception thrown into an unparking strand.
+     */
+    private void schedule(UltStrand s, SchedulingPolicy.Reason reason) {
+        try {
+            policy.add(s, s.priority, reason);
+        } catch (Throwable bug) {
+            reportPolicyFailure("add", bug);
+            policyFallback.addLast(s);
+        }
+    }
+
+    /** The next strand: first those the policy failed to take, then the policy's pick. */
+    private UltStrand nextStrand() {
+        UltStrand s = policyFallback.pollFirst();
+        if (s != null) {
+            return s;
+        }
+        try {
+            return (UltStrand) policy.poll();
+        } catch (Throwable bug) {
+            reportPolicyFailure("poll", bug);
+            return null;
+        }
+    }
+
+    private void reportPolicyFailure(String call, Throwable bug) {
+        counters.policyFailures++;
+        LOG.log(System.Logger.Level.ERROR, "scheduling policy " + policy.describe() + " threw from " + call
+                + "(); the carrier goes on with a FIFO fallback queue", bug);
     }
 
     private void offer(UltStrand s) {
@@ -139,6 +175,23 @@ final class Carrier implements Runnable {
 
     @Override
     public void run() {
+        for (;;) {
+            try {
+                loop();
+                break;
+            } catch (Throwable unexpected) {
+                // A bug of Hilos' own: log it and go on, rather than strand every strand of this carrier.
+                LOG.log(System.Logger.Level.ERROR, "carrier " + thread.getName() + " recovered from an error", unexpected);
+            }
+        }
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing the selector of " + thread.getName(), e);
+        }
+    }
+
+    private void loop() {
         int idleRounds = 0;
         int pollCountdown = 64;
         for (;;) {
@@ -150,9 +203,9 @@ final class Carrier implements Runnable {
                 pollCountdown = 64;
                 progressed |= pollIo(0);
             }
-            Strand next = policy.poll();
+            UltStrand next = nextStrand();
             if (next != null) {
-                runStrand((UltStrand) next);
+                runStrand(next);
                 idleRounds = 0;
                 continue;
             }
@@ -173,11 +226,6 @@ final class Carrier implements Runnable {
                 idleRounds = 0;
             }
         }
-        try {
-            selector.close();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "closing the selector of " + thread.getName(), e);
-        }
     }
 
     private boolean drainWakeQueue() {
@@ -191,21 +239,21 @@ final class Carrier implements Runnable {
             if (s.state() == UltStrand.NEW) {
                 takeSpawned(s);
             } else {
-                policy.add(s, s.priority, SchedulingPolicy.Reason.WOKEN);
+                schedule(s, SchedulingPolicy.Reason.WOKEN);
             }
         }
         return any;
     }
 
     private void takeSpawned(UltStrand s) {
+        s.setState(UltStrand.RUNNABLE);
+        counters.spawned++;
+        schedule(s, SchedulingPolicy.Reason.SPAWNED);
         s.liveNext = live;
         if (live != null) {
             live.livePrev = s;
         }
         live = s;
-        s.setState(UltStrand.RUNNABLE);
-        counters.spawned++;
-        policy.add(s, s.priority, SchedulingPolicy.Reason.SPAWNED);
     }
 
     private void block() {
@@ -298,14 +346,18 @@ final class Carrier implements Runnable {
                 s.setState(UltStrand.PARKED);
                 // Dekker with unpark(): PARKED was published above, now read the permit.
                 if (s.hasPermit() && s.casState(UltStrand.PARKED, UltStrand.UNPARKED)) {
-                    policy.add(s, s.priority, SchedulingPolicy.Reason.WOKEN);
+                    schedule(s, SchedulingPolicy.Reason.WOKEN);
                 }
             }
             case UltStrand.YIELDING -> {
                 s.setState(UltStrand.RUNNABLE);
-                policy.add(s, s.priority, SchedulingPolicy.Reason.YIELDED);
+                schedule(s, SchedulingPolicy.Reason.YIELDED);
             }
-            default -> throw new AssertionError("strand " + s + " suspended in state " + UltStrand.stateName(s.state()));
+            default -> {
+                LOG.log(System.Logger.Level.ERROR, "strand " + s + " suspended in state "
+                        + UltStrand.stateName(s.state()) + ", which is a Hilos bug; ending it");
+                finish(s);
+            }
         }
     }
 
@@ -354,8 +406,11 @@ final class Carrier implements Runnable {
                 + "); it parks its carrier " + thread.getName() + ", blocking the carrier's other strands");
     }
 
-    /** Appends a line per live strand to {@code out}; carrier only (or with the carrier stopped). */
-    void dump(StringBuilder out) {
+    /**
+     * Appends a paragraph per live strand to {@code out}. With stacks only on the carrier or with it stopped:
+     * walking a continuation's stack while the carrier may resume it is not safe.
+     */
+    void dump(StringBuilder out, boolean withStacks) {
         out.append("carrier ").append(thread.getName()).append(" (policy ").append(policy.describe())
                 .append(", runnable ").append(policy.size()).append(", timers ").append(timers.size())
                 .append(", sockets ").append(selector.isOpen() ? selector.keys().size() : 0).append(")\n");
@@ -370,6 +425,9 @@ final class Carrier implements Runnable {
                 continue;
             }
             out.append('\n');
+            if (!withStacks) {
+                continue;
+            }
             for (StackTraceElement e : s.continuation.stackTrace()) {
                 out.append("      at ").append(e).append('\n');
             }

@@ -15,4 +15,5 @@ final class CarrierCounters {
     long idleBlocks;
     long pinnedParks;
     long jacketCalls;
+    long policyFailures;
 }

@@ -46,7 +46,7 @@ final class JacketPool {
         this.admission = new Semaphore(capacity);
         AtomicInteger n = new AtomicInteger();
         ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(queue + threads), r -> {
+                new LinkedBlockingQueue<>(), r -> { // unbounded: the admission semaphore bounds the work
                     Thread t = new Thread(r, "hilos-" + runtimeName + "-jacket-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
@@ -75,6 +75,10 @@ final class JacketPool {
             reportExhaustion();
             admission.acquire();
         }
+        if (Strand.interrupted()) {
+            admission.release();
+            throw new InterruptedException("interrupted before a jacketed call");
+        }
         JacketedCall<T> call = new JacketedCall<>(task, Strand.current(), admission);
         try {
             pool.execute(call);
@@ -84,8 +88,11 @@ final class JacketPool {
         }
         while (!call.isDone()) {
             if (Strand.interrupted()) {
-                call.cancel(true);
-                throw new InterruptedException("interrupted while waiting for a jacketed call");
+                if (call.cancel(true)) {
+                    throw new InterruptedException("interrupted while waiting for a jacketed call");
+                }
+                Strand.current().interrupt(); // it completed meanwhile: return its outcome, keep the interrupt
+                break;
             }
             Strand.park();
         }

@@ -63,6 +63,7 @@ final class UltNetProvider implements NetProvider {
             return new UltConnection(channel, key);
         } catch (IOException | RuntimeException e) {
             channel.close();
+            carrier.flushClosed(channel);
             throw e;
         }
     }
@@ -83,12 +84,27 @@ final class UltNetProvider implements NetProvider {
         return timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE : io.github.hilos.spi.Durations.deadline(timeoutNanos);
     }
 
+    /** Closes a channel, wakes the strands waiting on it, and lets the selector drop its key. */
+    private void closeAndWake(SelectableChannel channel, PollState state) throws IOException {
+        try {
+            channel.close();
+        } finally {
+            state.wakeAll();
+            carrier.flushClosed(channel);
+        }
+    }
+
     /** Parks the calling strand until {@code op} is ready on {@code key}, or the deadline passes. */
     private void await(SelectableChannel channel, SelectionKey key, int op, long deadline, String what) throws IOException {
         checkCarrier();
         PollState state = (PollState) key.attachment();
         boolean inbound = (op & PollState.INBOUND) != 0;
         UltStrand me = carrier.mounted();
+        UltStrand other = inbound ? state.inbound : state.outbound;
+        if (other != null) {
+            throw new IllegalStateException("strand " + me.name() + " waits to " + what + " on a socket that strand "
+                    + other.name() + " already waits on; one reader and one writer at a time");
+        }
         if (inbound) {
             state.inbound = me;
             state.inboundReady = false;
@@ -104,7 +120,7 @@ final class UltNetProvider implements NetProvider {
             }
             while (!(inbound ? state.inboundReady : state.outboundReady)) {
                 if (me.isInterrupted()) {
-                    channel.close();
+                    closeAndWake(channel, state);
                     throw new ClosedByInterruptException();
                 }
                 if (!channel.isOpen()) {
@@ -147,6 +163,7 @@ final class UltNetProvider implements NetProvider {
 
         @Override
         public Connection accept(long timeoutNanos) throws IOException {
+            checkCarrier();
             long deadline = deadline(timeoutNanos);
             for (;;) {
                 SocketChannel accepted = channel.accept();
@@ -171,9 +188,7 @@ final class UltNetProvider implements NetProvider {
 
         @Override
         public void close() throws IOException {
-            channel.close();
-            ((PollState) key.attachment()).wakeAll();
-            carrier.flushClosed(channel);
+            closeAndWake(channel, (PollState) key.attachment());
         }
     }
 
@@ -188,6 +203,7 @@ final class UltNetProvider implements NetProvider {
 
         @Override
         public int read(ByteBuffer dst, long timeoutNanos) throws IOException {
+            checkCarrier();
             long deadline = deadline(timeoutNanos);
             for (;;) {
                 int n = channel.read(dst);
@@ -200,6 +216,7 @@ final class UltNetProvider implements NetProvider {
 
         @Override
         public void write(ByteBuffer src) throws IOException {
+            checkCarrier();
             while (src.hasRemaining()) {
                 if (channel.write(src) == 0) {
                     await(channel, key, SelectionKey.OP_WRITE, Long.MAX_VALUE, "write");
@@ -234,9 +251,7 @@ final class UltNetProvider implements NetProvider {
 
         @Override
         public void close() throws IOException {
-            channel.close();
-            ((PollState) key.attachment()).wakeAll();
-            carrier.flushClosed(channel);
+            closeAndWake(channel, (PollState) key.attachment());
         }
     }
 }

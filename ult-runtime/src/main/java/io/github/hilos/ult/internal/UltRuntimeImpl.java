@@ -54,11 +54,18 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
         }
         Settings s = new Settings(options);
         SchedulingPolicy chosen = policy != null ? policy : SchedulingPolicies.parse(s.text("policy", "fifo"));
+        int idleSpins = s.number("idle.spins", 100);
+        int idleYields = s.number("idle.yields", 10);
+        int jacketThreads = s.number("jacket.threads", 16);
+        int jacketQueue = s.number("jacket.queue", 1024);
+        int watchdogMillis = s.number("watchdog.threshold.ms", 1000);
+        if (jacketThreads == 0) {
+            throw new IllegalArgumentException("setting 'jacket.threads' must be at least 1: '0'");
+        }
         int instance = INSTANCES.incrementAndGet();
-        this.carrier = new Carrier(this, "hilos-" + name + "-" + instance + "-carrier", chosen,
-                s.number("idle.spins", 100), s.number("idle.yields", 10));
-        this.jackets = new JacketPool(name + "-" + instance, s.number("jacket.threads", 16), s.number("jacket.queue", 1024));
-        this.watchdog = new Watchdog(carrier, Duration.ofMillis(s.number("watchdog.threshold.ms", 1000)));
+        this.jackets = new JacketPool(name + "-" + instance, jacketThreads, jacketQueue);
+        this.carrier = new Carrier(this, "hilos-" + name + "-" + instance + "-carrier", chosen, idleSpins, idleYields);
+        this.watchdog = new Watchdog(carrier, Duration.ofMillis(watchdogMillis));
         this.mxBeanName = register(name + "-" + instance);
         carrier.start();
         watchdog.start();
@@ -130,7 +137,7 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
         StringBuilder out = new StringBuilder("runtime ").append(name()).append(": ")
                 .append(metrics.getLiveStrands()).append(" live strands\n");
         if (carrier.isCarrierThread() || !carrier.thread().isAlive()) {
-            carrier.dump(out);
+            carrier.dump(out, true);
             return out.toString();
         }
         if (!isClosing()) {
@@ -138,7 +145,7 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
             CountDownLatch done = new CountDownLatch(1);
             try {
                 spawn("hilos-dump", () -> {
-                    carrier.dump(byCarrier);
+                    carrier.dump(byCarrier, true);
                     done.countDown();
                 });
                 if (done.await(Duration.ofSeconds(1))) {
@@ -150,9 +157,10 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
                 Strand.current().interrupt();
             }
         }
-        out.append("(the carrier did not answer within a second: read without it, may be inconsistent)\n");
+        out.append("(the carrier did not answer within a second: strands read without it, may be inconsistent;"
+                + " no stacks)\n");
         try {
-            carrier.dump(out);
+            carrier.dump(out, false);
         } catch (RuntimeException racy) {
             out.append("(could not read the strands: ").append(racy).append(")\n");
         }
@@ -223,7 +231,7 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
 
         @Override
         public long getLiveStrands() {
-            return carrier.counters.spawned - carrier.counters.ended;
+            return liveStrands();
         }
     }
 

@@ -21,7 +21,7 @@ import java.util.concurrent.locks.LockSupport;
  * per mount: through {@link System.Logger} ({@code io.github.hilos.ult}, WARNING), as a JFR event
  * {@code io.github.hilos.CarrierStall}, and in {@link #reports()}.
  *
- * <p>It samples the carrier's {@link MountRecord} from its own daemon thread every quarter threshold (at least
+ * <p>A threshold of zero disables it. It samples the carrier's {@link MountRecord} from its own daemon thread every quarter threshold (at least
  * every 10 ms), so it costs the carrier nothing but the release stores at each switch.
  */
 final class Watchdog implements Runnable {
@@ -38,7 +38,7 @@ final class Watchdog implements Runnable {
 
     Watchdog(Carrier carrier, Duration threshold) {
         this.carrier = carrier;
-        this.thresholdNanos = Math.max(1, threshold.toNanos());
+        this.thresholdNanos = threshold.toNanos(); // zero: disabled
         this.thread = new Thread(this, carrier.thread().getName() + "-watchdog");
         this.thread.setDaemon(true);
     }
@@ -74,7 +74,7 @@ final class Watchdog implements Runnable {
             Thread carrierThread = carrier.thread();
             Thread.State state = carrierThread.getState();
             StackTraceElement[] stack = carrierThread.getStackTrace();
-            if (record.switches() != switches) {
+            if (record.switches() != switches || record.strand() != strand) {
                 continue; // it moved on while we looked
             }
             reportedSwitch = switches;
