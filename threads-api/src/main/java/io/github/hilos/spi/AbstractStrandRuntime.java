@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * What every runtime shares: the open/closing life cycle, counting live strands for {@link #close()},
@@ -68,18 +69,6 @@ public abstract class AbstractStrandRuntime implements StrandRuntime {
      */
     protected abstract Strand start(String strandName, Runnable body);
 
-    /**
-     * Like {@link #start(String, Runnable)}, for runtimes that schedule by priority; the default ignores it.
-     *
-     * @param strandName the strand's name
-     * @param priority the priority asked for
-     * @param body what the strand runs
-     * @return the started strand
-     */
-    protected Strand start(String strandName, int priority, Runnable body) {
-        return start(strandName, body);
-    }
-
     /** Releases the runtime's own threads; called once, by the first {@link #close()}, after every strand ended. */
     protected void shutdown() {
     }
@@ -103,24 +92,25 @@ public abstract class AbstractStrandRuntime implements StrandRuntime {
 
     @Override
     public final Strand spawn(String strandName, Runnable task) {
-        return spawnWithPriority(strandName, Integer.MIN_VALUE, task);
+        return spawnWith(strandName, task, body -> start(strandName, body));
     }
 
     /**
-     * Spawns a strand with a priority, for runtimes whose API offers one.
+     * Spawns a strand through a starter of the runtime's own, for spawn variants a runtime adds to its API
+     * (priorities, affinity): the life-cycle accounting and exception routing are the same as for
+     * {@link #spawn(String, Runnable)}, and {@code starter} has the same duties as {@link #start}.
      *
      * @param strandName the strand's name
-     * @param priority the priority, or {@link Integer#MIN_VALUE} for the runtime's default
      * @param task what the strand does
+     * @param starter starts a strand that runs the body it is given
      * @return the started strand
      */
-    protected final Strand spawnWithPriority(String strandName, int priority, Runnable task) {
+    protected final Strand spawnWith(String strandName, Runnable task, Function<Runnable, Strand> starter) {
         Objects.requireNonNull(strandName, "strand name");
         Objects.requireNonNull(task, "task");
         enter();
         try {
-            Runnable body = () -> runBody(task);
-            return priority == Integer.MIN_VALUE ? start(strandName, body) : start(strandName, priority, body);
+            return starter.apply(() -> runBody(task));
         } catch (RuntimeException | Error e) {
             strandEnded();
             throw e;

@@ -30,6 +30,33 @@ public interface UltRuntime extends StrandRuntime {
     Strand spawn(String name, int priority, Runnable task);
 
     /**
+     * Starts a strand bound to a given carrier from the start (affinity): it is never stolen, so strands that
+     * talk to each other a lot can share a carrier. On a one-carrier runtime the index must be 0.
+     *
+     * @param carrier the carrier's index, from 0 to {@link #carriers()} - 1
+     * @param name the strand's name
+     * @param task what the strand does
+     * @return the started strand
+     * @throws IllegalArgumentException if the index is out of range
+     */
+    Strand spawnOn(int carrier, String name, Runnable task);
+
+    /**
+     * Returns how many carrier threads run this runtime's strands: 1 for {@code ult}, N for {@code hybrid}.
+     *
+     * @return the carrier count
+     */
+    int carriers();
+
+    /**
+     * Returns the carrier a strand runs on; it never changes once the strand has started.
+     *
+     * @param strand a strand of this runtime
+     * @return its carrier's index, or -1 if it has not started yet (or is not of this runtime)
+     */
+    int carrierOf(Strand strand);
+
+    /**
      * Describes every live strand: id, name, state, and stack (the carrier's own stack for the mounted one).
      * Taken by the carrier between two strands when it answers within a second; otherwise (a carrier stalled by
      * a blocking call) read without it and marked as such.

@@ -35,4 +35,16 @@ public interface UltRuntimeMXBean {
 
     /** @return strands spawned and not yet ended */
     long getLiveStrands();
+
+    /** @return carrier threads */
+    int getCarriers();
+
+    /** @return successful steals of unstarted strands between carriers */
+    long getSteals();
+
+    /** @return strands each carrier started (and will run for life), by carrier index */
+    long[] getStrandsStartedPerCarrier();
+
+    /** @return runnable strands per carrier, bound ones plus unstarted ones in its own queue */
+    int[] getRunQueueLengths();
 }

@@ -34,6 +34,8 @@ import java.util.concurrent.TimeUnit;
 final class Carrier implements Runnable {
 
     private static final System.Logger LOG = System.getLogger("io.github.hilos.ult");
+    /** Rounds between two looks at the unstarted work while started strands are runnable (as Tokio's 61). */
+    private static final int WORK_INTERVAL = 61;
     private static final VarHandle IDLE;
 
     static {
@@ -68,8 +70,16 @@ final class Carrier implements Runnable {
     /** What the watchdog samples: the mounted strand and since when; written by the carrier at each switch. */
     final MountRecord mountRecord = new MountRecord();
 
-    Carrier(UltRuntimeImpl runtime, String threadName, SchedulingPolicy policy, int idleSpins, int idleYields) {
+    /** Where unstarted strands come from when this carrier is one of several (M:N); null on an N:1 runtime. */
+    private final WorkSource work;
+    /** This carrier's index among the runtime's carriers. */
+    final int index;
+
+    Carrier(UltRuntimeImpl runtime, int index, String threadName, SchedulingPolicy policy, int idleSpins,
+            int idleYields, WorkSource work) {
         this.runtime = runtime;
+        this.index = index;
+        this.work = work;
         this.policy = policy;
         this.idleSpins = idleSpins;
         this.idleYields = idleYields;
@@ -100,7 +110,9 @@ final class Carrier implements Runnable {
 
     // ---- submissions (any thread) ----
 
+    /** Places a new strand on this carrier for life (N:1, or affinity); any thread. */
     void submitSpawned(UltStrand s) {
+        s.carrier = this;
         if (isCarrierThread()) {
             takeSpawned(s);
         } else {
@@ -162,6 +174,30 @@ final class Carrier implements Runnable {
         }
     }
 
+    /** Whether the carrier is about to block or blocked in its selector. */
+    boolean isIdle() {
+        return (int) IDLE.getVolatile(this) != 0;
+    }
+
+    /** Wakes the carrier if it is blocked in its selector; any thread. */
+    void wake() {
+        selector.wakeup();
+    }
+
+    /** Runnable strands bound to this carrier; carrier thread (exact), or monitoring (an estimate). */
+    int runnableEstimate() {
+        try {
+            return policy.size() + policyFallback.size();
+        } catch (RuntimeException bug) {
+            return policyFallback.size();
+        }
+    }
+
+    /** The carrier whose thread is calling, or null if it is not a carrier thread. */
+    static Carrier ofCurrentThread() {
+        return Thread.currentThread() instanceof CarrierThread t ? t.carrier : null;
+    }
+
     void stop() {
         stopping = true;
         selector.wakeup();
@@ -194,8 +230,20 @@ final class Carrier implements Runnable {
     private void loop() {
         int idleRounds = 0;
         int pollCountdown = 64;
+        int workCountdown = WORK_INTERVAL;
         for (;;) {
             boolean progressed = drainWakeQueue();
+            // Started strands first; but now and then, and whenever there are none, adopt unstarted work, so
+            // that strands that keep yielding cannot starve new ones.
+            if (work != null && (--workCountdown <= 0 || runnableEstimate() == 0)) {
+                workCountdown = WORK_INTERVAL;
+                UltStrand adopted = work.take(this);
+                if (adopted != null) {
+                    adopted.carrier = this;
+                    takeSpawned(adopted);
+                    progressed = true;
+                }
+            }
             if (!timers.isEmpty() && timers.expire(System.nanoTime()) > 0) {
                 progressed = true;
             }
@@ -259,7 +307,8 @@ final class Carrier implements Runnable {
     private void block() {
         IDLE.setVolatile(this, 1);
         try {
-            if (!wakeQueue.isEmpty() || stopping) {
+            // Dekker with offer() and WorkSource.place(): idle was published above; now look for work.
+            if (!wakeQueue.isEmpty() || stopping || work != null && work.hasWorkFor(this)) {
                 return;
             }
             long timeoutMillis = -1; // no timer: wait until woken

@@ -16,4 +16,6 @@ final class CarrierCounters {
     long pinnedParks;
     long jacketCalls;
     long policyFailures;
+    long steals;
+    long placedLocally;
 }

@@ -13,6 +13,7 @@ import io.github.hilos.ult.internal.cont.ContinuationAccess;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,40 +21,47 @@ import javax.management.JMException;
 import javax.management.ObjectName;
 
 /**
- * The {@code ult} runtime: one {@link Carrier}, a {@link JacketPool}, a {@link Watchdog}, and the live-strand
- * accounting of {@link AbstractStrandRuntime}. Public only so that {@code io.github.hilos.ult.UltRuntimes} can
- * make it; the package is not exported.
+ * The {@code ult} and {@code hybrid} runtimes: one {@link Carrier} (N:1) or several with {@link WorkStealing}
+ * (M:N), a {@link JacketPool}, a {@link Watchdog} per carrier, and the live-strand accounting of
+ * {@link AbstractStrandRuntime}. Public only so that {@code io.github.hilos.ult.UltRuntimes} can make it; the
+ * package is not exported.
  */
 public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRuntime {
 
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
-    private final Carrier carrier;
+    /** The settings this runtime understands. */
+    public static final List<String> SETTINGS = List.of("carriers",
+            "policy", "idle.spins", "idle.yields", "jacket.threads", "jacket.queue", "watchdog.threshold.ms");
+
+    private final Carrier[] carriers;
+    /** Null with one carrier (N:1); balances unstarted strands over several (M:N). */
+    private final WorkStealing stealing;
     private final JacketPool jackets;
-    private final Watchdog watchdog;
+    private final Watchdog[] watchdogs;
     private final AtomicLong ids = new AtomicLong();
     private final ObjectName mxBeanName;
     private final Metrics metrics = new Metrics();
-
-    /** The settings this runtime understands, with their defaults. */
-    public static final List<String> SETTINGS = List.of(
-            "policy", "idle.spins", "idle.yields", "jacket.threads", "jacket.queue", "watchdog.threshold.ms");
 
     /**
      * Opens a runtime.
      *
      * @param name the runtime name
      * @param options the options; settings as listed in {@link #SETTINGS}
-     * @param policy the scheduling policy, or null to take it from the {@code policy} setting (default fifo)
+     * @param policy the scheduling policy of a single carrier, or null to make one per carrier from the
+     *     {@code policy} setting (default fifo)
+     * @param defaultCarriers how many carriers when the {@code carriers} setting is absent
      */
-    public UltRuntimeImpl(String name, RuntimeOptions options, SchedulingPolicy policy) {
+    public UltRuntimeImpl(String name, RuntimeOptions options, SchedulingPolicy policy, int defaultCarriers) {
         super(name, options);
         if (!ContinuationAccess.isAvailable()) {
             throw new IllegalStateException("runtime '" + name + "' needs JDK continuations: start the JVM with "
                     + ContinuationAccess.requiredFlag() + " (see docs/ult-runtime.md)");
         }
         Settings s = new Settings(options);
-        SchedulingPolicy chosen = policy != null ? policy : SchedulingPolicies.parse(s.text("policy", "fifo"));
+        int carrierCount = s.number("carriers", defaultCarriers);
+        String policySpec = s.text("policy", "fifo");
+        SchedulingPolicies.parse(policySpec); // refuse a bad name before any thread starts
         int idleSpins = s.number("idle.spins", 100);
         int idleYields = s.number("idle.yields", 10);
         int jacketThreads = s.number("jacket.threads", 16);
@@ -62,13 +70,32 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
         if (jacketThreads == 0) {
             throw new IllegalArgumentException("setting 'jacket.threads' must be at least 1: '0'");
         }
+        if (carrierCount == 0) {
+            throw new IllegalArgumentException("setting 'carriers' must be at least 1: '0'");
+        }
+        if (policy != null && carrierCount > 1) {
+            throw new IllegalArgumentException("a policy object serves one carrier, but " + carrierCount
+                    + " carriers were asked for; use the 'policy' setting to give each carrier its own");
+        }
         int instance = INSTANCES.incrementAndGet();
+        String prefix = "hilos-" + name + "-" + instance;
         this.jackets = new JacketPool(name + "-" + instance, jacketThreads, jacketQueue);
-        this.carrier = new Carrier(this, "hilos-" + name + "-" + instance + "-carrier", chosen, idleSpins, idleYields);
-        this.watchdog = new Watchdog(carrier, Duration.ofMillis(watchdogMillis));
+        this.stealing = carrierCount > 1 ? new WorkStealing(this) : null;
+        this.carriers = new Carrier[carrierCount];
+        this.watchdogs = new Watchdog[carrierCount];
+        for (int i = 0; i < carrierCount; i++) {
+            SchedulingPolicy p = policy != null ? policy : SchedulingPolicies.parse(policySpec);
+            carriers[i] = new Carrier(this, i, prefix + "-carrier-" + i, p, idleSpins, idleYields, stealing);
+            watchdogs[i] = new Watchdog(carriers[i], Duration.ofMillis(watchdogMillis));
+        }
+        if (stealing != null) {
+            stealing.attach(carriers);
+        }
         this.mxBeanName = register(name + "-" + instance);
-        carrier.start();
-        watchdog.start();
+        for (int i = 0; i < carrierCount; i++) {
+            carriers[i].start();
+            watchdogs[i].start();
+        }
     }
 
     private ObjectName register(String beanName) {
@@ -85,19 +112,47 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
 
     @Override
     protected Strand start(String strandName, Runnable body) {
-        return start(strandName, SchedulingPolicies.DEFAULT_PRIORITY, body);
+        return startOn(-1, strandName, SchedulingPolicies.DEFAULT_PRIORITY, body);
     }
 
-    @Override
-    protected Strand start(String strandName, int priority, Runnable body) {
-        UltStrand strand = new UltStrand(carrier, ids.incrementAndGet(), strandName, priority, body);
-        carrier.submitSpawned(strand);
+    /** Starts a strand on carrier {@code carrierIndex}, or (-1) wherever placement puts it. */
+    private Strand startOn(int carrierIndex, String strandName, int priority, Runnable body) {
+        UltStrand strand = new UltStrand(null, ids.incrementAndGet(), strandName, priority, body);
+        if (stealing == null) {
+            carriers[0].submitSpawned(strand);
+        } else if (carrierIndex >= 0) {
+            carriers[carrierIndex].submitSpawned(strand); // bound now: never stolen
+        } else {
+            stealing.place(strand);
+        }
         return strand;
     }
 
     @Override
     public Strand spawn(String name, int priority, Runnable task) {
-        return spawnWithPriority(name, priority, task);
+        return spawnWith(name, task, body -> startOn(-1, name, priority, body));
+    }
+
+    @Override
+    public Strand spawnOn(int carrier, String name, Runnable task) {
+        if (carrier < 0 || carrier >= carriers.length) {
+            throw new IllegalArgumentException("carrier index out of range: " + carrier + " (this runtime has "
+                    + carriers.length + " carriers)");
+        }
+        return spawnWith(name, task, body -> startOn(carrier, name, SchedulingPolicies.DEFAULT_PRIORITY, body));
+    }
+
+    @Override
+    public int carriers() {
+        return carriers.length;
+    }
+
+    @Override
+    public int carrierOf(Strand strand) {
+        if (strand instanceof UltStrand s && s.carrier != null && s.carrier.runtime == this) {
+            return s.carrier.index;
+        }
+        return -1;
     }
 
     void onStrandEnded() {
@@ -106,17 +161,24 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
 
     @Override
     protected boolean isOwnStrand() {
-        return Strand.current() instanceof UltStrand s && s.carrier == carrier;
+        return Strand.current() instanceof UltStrand s && s.carrier != null && s.carrier.runtime == this;
     }
 
     @Override
     protected void shutdown() {
-        watchdog.stop();
-        carrier.stop();
-        try {
-            carrier.awaitStopped();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        for (Watchdog w : watchdogs) {
+            w.stop();
+        }
+        for (Carrier c : carriers) {
+            c.stop();
+        }
+        for (Carrier c : carriers) {
+            try {
+                c.awaitStopped();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         jackets.shutdown();
         if (mxBeanName != null) {
@@ -135,21 +197,33 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
     @Override
     public String dump() {
         StringBuilder out = new StringBuilder("runtime ").append(name()).append(": ")
-                .append(metrics.getLiveStrands()).append(" live strands\n");
-        if (carrier.isCarrierThread() || !carrier.thread().isAlive()) {
-            carrier.dump(out, true);
-            return out.toString();
+                .append(liveStrands()).append(" live strands on ").append(carriers.length).append(" carrier(s)");
+        if (stealing != null) {
+            out.append(", ").append(stealing.injected()).append(" unstarted in the injection queue");
+        }
+        out.append('\n');
+        for (Carrier c : carriers) {
+            dumpCarrier(c, out);
+        }
+        return out.toString();
+    }
+
+    private void dumpCarrier(Carrier c, StringBuilder out) {
+        if (c.isCarrierThread() || !c.thread().isAlive()) {
+            c.dump(out, true);
+            return;
         }
         if (!isClosing()) {
             StringBuilder byCarrier = new StringBuilder();
             CountDownLatch done = new CountDownLatch(1);
             try {
-                spawn("hilos-dump", () -> {
-                    carrier.dump(byCarrier, true);
+                spawnWith("hilos-dump", () -> {
+                    c.dump(byCarrier, true);
                     done.countDown();
-                });
+                }, body -> startOn(stealing == null ? -1 : c.index, "hilos-dump", SchedulingPolicies.DEFAULT_PRIORITY, body));
                 if (done.await(Duration.ofSeconds(1))) {
-                    return out.append(byCarrier).toString();
+                    out.append(byCarrier);
+                    return;
                 }
             } catch (IllegalStateException closedMeanwhile) {
                 // fall through
@@ -157,24 +231,27 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
                 Strand.current().interrupt();
             }
         }
-        out.append("(the carrier did not answer within a second: strands read without it, may be inconsistent;"
-                + " no stacks)\n");
+        out.append("(carrier ").append(c.thread().getName()).append(" did not answer within a second:"
+                + " strands read without it, may be inconsistent; no stacks)\n");
         try {
-            carrier.dump(out, false);
+            c.dump(out, false);
         } catch (RuntimeException racy) {
             out.append("(could not read the strands: ").append(racy).append(")\n");
         }
-        return out.toString();
     }
 
     @Override
     public SchedulingPolicy policy() {
-        return carrier.policy;
+        return carriers[0].policy;
     }
 
     @Override
     public List<StallReport> stalls() {
-        return watchdog.reports();
+        List<StallReport> all = new ArrayList<>();
+        for (Watchdog w : watchdogs) {
+            all.addAll(w.reports());
+        }
+        return List.copyOf(all);
     }
 
     @Override
@@ -182,31 +259,39 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
         return metrics;
     }
 
-    /** The MXBean: reads the carrier's counters as they are (see {@link CarrierCounters}). */
+    private long sum(java.util.function.ToLongFunction<CarrierCounters> field) {
+        long total = 0;
+        for (Carrier c : carriers) {
+            total += field.applyAsLong(c.counters);
+        }
+        return total;
+    }
+
+    /** The MXBean: reads the carriers' counters as they are (see {@link CarrierCounters}). */
     private final class Metrics implements UltRuntimeMXBean {
         @Override
         public long getSpawned() {
-            return carrier.counters.spawned;
+            return sum(c -> c.spawned);
         }
 
         @Override
         public long getSwitches() {
-            return carrier.counters.switches;
+            return sum(c -> c.switches);
         }
 
         @Override
         public long getParks() {
-            return carrier.counters.parks;
+            return sum(c -> c.parks);
         }
 
         @Override
         public long getPinnedParks() {
-            return carrier.counters.pinnedParks;
+            return sum(c -> c.pinnedParks);
         }
 
         @Override
         public long getJacketedCalls() {
-            return carrier.counters.jacketCalls;
+            return sum(c -> c.jacketCalls);
         }
 
         @Override
@@ -216,22 +301,54 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
 
         @Override
         public long getPollerWakeups() {
-            return carrier.counters.pollerWakeups;
+            return sum(c -> c.pollerWakeups);
         }
 
         @Override
         public long getIdleBlocks() {
-            return carrier.counters.idleBlocks;
+            return sum(c -> c.idleBlocks);
         }
 
         @Override
         public long getStalls() {
-            return watchdog.reportCount();
+            long total = 0;
+            for (Watchdog w : watchdogs) {
+                total += w.reportCount();
+            }
+            return total;
         }
 
         @Override
         public long getLiveStrands() {
             return liveStrands();
+        }
+
+        @Override
+        public int getCarriers() {
+            return carriers.length;
+        }
+
+        @Override
+        public long getSteals() {
+            return sum(c -> c.steals);
+        }
+
+        @Override
+        public long[] getStrandsStartedPerCarrier() {
+            long[] started = new long[carriers.length];
+            for (int i = 0; i < carriers.length; i++) {
+                started[i] = carriers[i].counters.spawned;
+            }
+            return started;
+        }
+
+        @Override
+        public int[] getRunQueueLengths() {
+            int[] lengths = new int[carriers.length];
+            for (int i = 0; i < carriers.length; i++) {
+                lengths[i] = carriers[i].runnableEstimate() + (stealing == null ? 0 : stealing.queued(i));
+            }
+            return lengths;
         }
     }
 

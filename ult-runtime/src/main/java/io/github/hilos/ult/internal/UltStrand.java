@@ -11,8 +11,9 @@ import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A user-level thread: a continuation bound for life to one {@link Carrier}, with a park permit, an interrupt
- * status and the completion joiners wait on.
+ * A user-level thread: a continuation bound for life to one {@link Carrier} once it has started (it may be
+ * stolen only before: DESIGN.md, decision 2), with a park permit, an interrupt status and the completion
+ * joiners wait on.
  *
  * <p>States and transitions (mounted = running on the carrier thread):
  * <pre>
@@ -64,7 +65,12 @@ final class UltStrand extends Strand {
         }
     }
 
-    final Carrier carrier;
+    /**
+     * The carrier the strand runs on for life. Set at construction when placed directly, or by the carrier that
+     * adopts it from a work-stealing queue, before the strand first runs; read by other threads only after they
+     * saw a state the carrier published later (volatile), so the plain field is safely published.
+     */
+    Carrier carrier;
     final int priority;
     final StrandContinuation continuation;
     final StrandCompletion completion = new StrandCompletion();
@@ -122,7 +128,7 @@ final class UltStrand extends Strand {
             return; // it had the permit already
         }
         int s = state();
-        if (s == PARKED) {
+        if (s == PARKED) { // a parked strand has run, so its carrier is set
             if (casState(PARKED, UNPARKED)) {
                 carrier.submitWoken(this);
             }

@@ -1,0 +1,120 @@
+package io.github.hilos.ult.internal;
+
+import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
+
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Placement and load balancing of unstarted strands over the carriers of an M:N runtime. A strand spawned on a
+ * carrier goes to that carrier's own {@link StealQueue} (LIFO for its owner: depth-first, cache-warm); a strand
+ * spawned from any other thread goes to the shared injection queue (lock-free MPSC). A carrier that runs out of
+ * work takes, in order: its own queue, the injection queue, then half of a random victim's queue. Only
+ * unstarted strands move; a strand that has run stays on its carrier (DESIGN.md, decision 2).
+ *
+ * <p>No lost wake-up: a placer publishes the strand, then (full fence) wakes one idle carrier; a carrier
+ * publishes that it is idle, then (full fence, in {@link Carrier}) asks {@link #hasWorkFor} before it blocks.
+ * The injection queue is also polled every {@code WORK_INTERVAL} rounds by every carrier, so nothing starves
+ * behind busy carriers.
+ */
+final class WorkStealing implements WorkSource {
+
+    private static final int LOCAL_CAPACITY = 256;
+
+    private final UltRuntimeImpl runtime;
+    private final MpscUnboundedAtomicArrayQueue<UltStrand> injection = new MpscUnboundedAtomicArrayQueue<>(1024);
+    private List<StealQueue<UltStrand>> queues;
+    private Carrier[] carriers;
+
+    WorkStealing(UltRuntimeImpl runtime) {
+        this.runtime = runtime;
+    }
+
+    void attach(Carrier[] all) {
+        this.carriers = all;
+        List<StealQueue<UltStrand>> made = new ArrayList<>(all.length);
+        for (int i = 0; i < all.length; i++) {
+            made.add(new StealQueue<>(LOCAL_CAPACITY));
+        }
+        this.queues = List.copyOf(made);
+    }
+
+    /** Places a new strand; any thread. */
+    void place(UltStrand s) {
+        Carrier here = Carrier.ofCurrentThread();
+        if (here != null && here.runtime == runtime) {
+            StealQueue<UltStrand>.Local local = queues.get(here.index).local();
+            if (!local.push(s)) {
+                local.drainHalf(injection::offer); // overflow: share half with everyone
+                if (!local.push(s)) {
+                    injection.offer(s);
+                }
+            }
+            here.counters.placedLocally++;
+        } else {
+            injection.offer(s);
+        }
+        wakeOneIdle(here);
+    }
+
+    private void wakeOneIdle(Carrier except) {
+        VarHandle.fullFence(); // Dekker with Carrier.block(): the strand is published, now read idle flags
+        for (Carrier c : carriers) {
+            if (c != except && c.isIdle()) {
+                c.wake();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public UltStrand take(Carrier carrier) {
+        StealQueue<UltStrand>.Local own = queues.get(carrier.index).local();
+        UltStrand s = own.pop();
+        if (s != null) {
+            return s;
+        }
+        s = injection.poll();
+        if (s != null) {
+            return s;
+        }
+        int n = carriers.length;
+        int start = ThreadLocalRandom.current().nextInt(n);
+        for (int k = 0; k < n; k++) {
+            int victim = (start + k) % n;
+            if (victim == carrier.index) {
+                continue;
+            }
+            s = queues.get(victim).stealer().stealHalfInto(own);
+            if (s != null) {
+                carrier.counters.steals++;
+                return s;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public boolean hasWorkFor(Carrier carrier) {
+        if (!injection.isEmpty()) {
+            return true;
+        }
+        for (StealQueue<UltStrand> q : queues) {
+            if (q.size() > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Unstarted strands waiting in {@code carrier}'s own queue (estimate). */
+    int queued(int carrierIndex) {
+        return queues.get(carrierIndex).size();
+    }
+
+    int injected() {
+        return injection.size();
+    }
+}
