@@ -21,7 +21,7 @@ public final class UltRuntimeProvider implements RuntimeProvider {
 
     @Override
     public Set<String> settings() {
-        return Set.copyOf(UltRuntimeImpl.SETTINGS);
+        return UltRuntimes.SETTINGS;
     }
 
     @Override

@@ -4,9 +4,14 @@ import io.github.hilos.api.RuntimeOptions;
 import io.github.hilos.ult.internal.UltRuntimeImpl;
 
 import java.util.Objects;
+import java.util.Set;
 
 /** Opens {@code ult} runtimes with a policy object, for policies that are not built in. */
 public final class UltRuntimes {
+
+    /** The settings of runtimes {@code ult} and {@code hybrid} (see docs/ult-runtime.md). */
+    public static final Set<String> SETTINGS = Set.of("carriers",
+            "policy", "idle.spins", "idle.yields", "jacket.threads", "jacket.queue", "watchdog.threshold.ms");
 
     private UltRuntimes() {
     }

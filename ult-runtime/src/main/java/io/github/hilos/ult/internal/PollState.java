@@ -7,8 +7,8 @@ import java.nio.channels.SelectionKey;
  * The strands waiting on one socket, attached to its {@link SelectionKey} in the carrier's selector. One
  * inbound waiter (read or accept) and one outbound waiter (write or connect), as a socket has one reader and
  * one writer at a time. The carrier's poll marks the side ready and unparks its waiter; the waiter clears its
- * slot when it stops waiting. Slots are volatile because {@link #wakeAll()} may come from a thread that closes
- * the socket; the ready flags are carrier only.
+ * slot when it stops waiting. Everything is volatile: on an M:N runtime the waiter may run on another carrier
+ * than the one that polls the socket, and {@link #wakeAll()} may come from a thread that closes it.
  */
 final class PollState {
 
@@ -17,8 +17,9 @@ final class PollState {
 
     volatile UltStrand inbound;
     volatile UltStrand outbound;
-    boolean inboundReady;
-    boolean outboundReady;
+    /** Set by the owning carrier's poll, read by the waiter, which may run on another carrier: volatile. */
+    volatile boolean inboundReady;
+    volatile boolean outboundReady;
 
     /** Carrier: the selector reported {@code key} ready. */
     void onReady(SelectionKey key) {

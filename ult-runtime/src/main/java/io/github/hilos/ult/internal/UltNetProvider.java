@@ -21,8 +21,10 @@ import java.nio.channels.SocketChannel;
  * operation that would block registers interest, parks the strand (with a timer for a timeout) and retries
  * when the carrier's poll reports the socket ready; the carrier runs other strands meanwhile.
  *
- * <p>A socket belongs to the carrier it was opened on: using it from another thread fails with a clear
- * {@link IllegalStateException}. Interrupting a strand blocked in a socket closes the socket and throws
+ * <p>A socket is registered with the selector of the carrier that opened (or accepted) it, and may be used by
+ * strands of the same runtime on any of its carriers: a strand on another carrier changes the key's interest
+ * (thread-safe since JDK 11) and wakes the owning carrier's selector, and readiness reaches it through the
+ * cross-carrier unpark. Using it from any other thread fails with a clear {@link IllegalStateException}. Interrupting a strand blocked in a socket closes the socket and throws
  * {@link ClosedByInterruptException}, as the JDK's blocking channels do; closing it from elsewhere wakes the
  * blocked strand with {@link AsynchronousCloseException}.
  */
@@ -70,14 +72,18 @@ final class UltNetProvider implements NetProvider {
 
     private SelectionKey register(SelectableChannel channel) throws IOException {
         checkCarrier();
-        return channel.register(carrier.selector, 0, new PollState());
+        SelectionKey key = channel.register(carrier.selector, 0, new PollState());
+        return key;
     }
 
-    private void checkCarrier() {
-        if (!carrier.isCarrierThread() || carrier.mounted() == null) {
-            throw new IllegalStateException("a socket of runtime 'ult' is used by strands of the carrier that opened it ("
-                    + carrier.thread().getName() + "), not from " + Thread.currentThread().getName());
+    /** The calling strand's carrier, which must be one of this socket's runtime. */
+    private Carrier checkCarrier() {
+        Carrier here = Carrier.ofCurrentThread();
+        if (here == null || here.runtime != carrier.runtime || here.mounted() == null) {
+            throw new IllegalStateException("a socket of runtime '" + carrier.runtime.name()
+                    + "' is used by that runtime's strands only, not from " + Thread.currentThread().getName());
         }
+        return here;
     }
 
     private static long deadline(long timeoutNanos) {
@@ -96,10 +102,10 @@ final class UltNetProvider implements NetProvider {
 
     /** Parks the calling strand until {@code op} is ready on {@code key}, or the deadline passes. */
     private void await(SelectableChannel channel, SelectionKey key, int op, long deadline, String what) throws IOException {
-        checkCarrier();
+        Carrier here = checkCarrier();
         PollState state = (PollState) key.attachment();
         boolean inbound = (op & PollState.INBOUND) != 0;
-        UltStrand me = carrier.mounted();
+        UltStrand me = here.mounted();
         UltStrand other = inbound ? state.inbound : state.outbound;
         if (other != null) {
             throw new IllegalStateException("strand " + me.name() + " waits to " + what + " on a socket that strand "
@@ -117,6 +123,9 @@ final class UltNetProvider implements NetProvider {
                 key.interestOps(key.interestOps() | op);
             } catch (CancelledKeyException closed) {
                 throw new AsynchronousCloseException();
+            }
+            if (here != carrier) {
+                carrier.wake(); // the key is in another carrier's selector: make it select with the new interest
             }
             while (!(inbound ? state.inboundReady : state.outboundReady)) {
                 if (me.isInterrupted()) {

@@ -30,10 +30,6 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
 
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
-    /** The settings this runtime understands. */
-    public static final List<String> SETTINGS = List.of("carriers",
-            "policy", "idle.spins", "idle.yields", "jacket.threads", "jacket.queue", "watchdog.threshold.ms");
-
     private final Carrier[] carriers;
     /** Null with one carrier (N:1); balances unstarted strands over several (M:N). */
     private final WorkStealing stealing;
@@ -47,7 +43,7 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
      * Opens a runtime.
      *
      * @param name the runtime name
-     * @param options the options; settings as listed in {@link #SETTINGS}
+     * @param options the options; settings as listed in {@link io.github.hilos.ult.UltRuntimes#SETTINGS}
      * @param policy the scheduling policy of a single carrier, or null to make one per carrier from the
      *     {@code policy} setting (default fifo)
      * @param defaultCarriers how many carriers when the {@code carriers} setting is absent
