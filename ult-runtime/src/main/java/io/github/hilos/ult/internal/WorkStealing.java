@@ -1,16 +1,15 @@
 package io.github.hilos.ult.internal;
 
-import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
-
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Placement and load balancing of unstarted strands over the carriers of an M:N runtime. A strand spawned on a
  * carrier goes to that carrier's own {@link StealQueue} (LIFO for its owner: depth-first, cache-warm); a strand
- * spawned from any other thread goes to the shared injection queue (lock-free MPSC). A carrier that runs out of
+ * spawned from any other thread goes to the shared injection queue (lock-free, multi-consumer). A carrier that runs out of
  * work takes, in order: its own queue, the injection queue, then half of a random victim's queue. Only
  * unstarted strands move; a strand that has run stays on its carrier (DESIGN.md, decision 2).
  *
@@ -24,7 +23,11 @@ final class WorkStealing implements WorkSource {
     private static final int LOCAL_CAPACITY = 256;
 
     private final UltRuntimeImpl runtime;
-    private final MpscUnboundedAtomicArrayQueue<UltStrand> injection = new MpscUnboundedAtomicArrayQueue<>(1024);
+    /**
+     * Strands spawned from outside the carriers. Every carrier polls it, so it must be multi-consumer: JCTools'
+     * unbounded MPMC queue needs {@code sun.misc.Unsafe} (a warning on JDK 25), hence the JDK's lock-free queue.
+     */
+    private final ConcurrentLinkedQueue<UltStrand> injection = new ConcurrentLinkedQueue<>();
     private List<StealQueue<UltStrand>> queues;
     private Carrier[] carriers;
 
