@@ -1,8 +1,10 @@
 package io.github.hilos.stress;
 
+import io.github.hilos.api.RuntimeOptions;
 import io.github.hilos.api.Runtimes;
 import io.github.hilos.api.Strand;
 import io.github.hilos.api.StrandRuntime;
+import io.github.hilos.ult.UltRuntime;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Mode;
@@ -21,6 +23,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 public final class UltStress {
 
     static final StrandRuntime ULT = Runtimes.open("ult");
+    static final UltRuntime HYBRID = (UltRuntime) Runtimes.open("hybrid",
+            RuntimeOptions.defaults().with("carriers", "2"));
 
     private UltStress() {
     }
@@ -102,6 +106,43 @@ public final class UltStress {
             s.unpark();
             go = true;
             s.unpark();
+        }
+    }
+
+    /**
+     * Runtime {@code hybrid}: a strand on carrier 0 parks while a strand on carrier 1 unparks it; the wake-up
+     * crosses carriers through carrier 0's wake queue and must wake it even as it goes idle.
+     */
+    @JCStressTest(Mode.Termination)
+    @Outcome(id = "TERMINATED", expect = ACCEPTABLE, desc = "the strand on carrier 0 woke")
+    @Outcome(id = "STALE", expect = FORBIDDEN, desc = "the cross-carrier unpark was lost")
+    @State
+    public static class CrossCarrierUnpark {
+        private volatile Strand parker;
+        private volatile boolean go;
+
+        /** A strand on carrier 0 that parks until told to go; this jcstress thread waits for it. */
+        @Actor
+        public void actor() throws InterruptedException {
+            HYBRID.spawnOn(0, "parker", () -> {
+                parker = Strand.current();
+                while (!go) {
+                    Strand.park();
+                }
+            }).join();
+        }
+
+        /** Unparks it from a strand on carrier 1. */
+        @Signal
+        public void signal() {
+            HYBRID.spawnOn(1, "unparker", () -> {
+                Strand s;
+                while ((s = parker) == null) {
+                    Strand.yield();
+                }
+                go = true;
+                s.unpark();
+            });
         }
     }
 }
