@@ -36,8 +36,11 @@ public interface UltRuntimeMXBean {
     /** @return strands spawned and not yet ended */
     long getLiveStrands();
 
-    /** @return carrier threads */
+    /** @return carrier threads running now: the base ones and active spares */
     int getCarriers();
+
+    /** @return spare carriers started to compensate for stuck ones */
+    long getCompensations();
 
     /** @return successful steals of unstarted strands between carriers */
     long getSteals();

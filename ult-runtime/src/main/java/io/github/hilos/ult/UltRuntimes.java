@@ -11,7 +11,8 @@ public final class UltRuntimes {
 
     /** The settings of runtimes {@code ult} and {@code hybrid} (see docs/ult-runtime.md). */
     public static final Set<String> SETTINGS = Set.of("carriers",
-            "policy", "idle.spins", "idle.yields", "jacket.threads", "jacket.queue", "watchdog.threshold.ms");
+            "policy", "idle.spins", "idle.yields", "jacket.threads", "jacket.queue", "watchdog.threshold.ms",
+            "compensation.spares", "compensation.threshold.ms", "compensation.keepalive.ms");
 
     private UltRuntimes() {
     }
@@ -26,7 +27,8 @@ public final class UltRuntimes {
      *     the flag)
      */
     public static UltRuntime open(RuntimeOptions options, SchedulingPolicy policy) {
-        return new UltRuntimeImpl("ult", Objects.requireNonNull(options, "options"), Objects.requireNonNull(policy, "policy"), 1);
+        return new UltRuntimeImpl("ult", Objects.requireNonNull(options, "options"), Objects.requireNonNull(policy, "policy"),
+                1, false);
     }
 
     /**
@@ -43,6 +45,6 @@ public final class UltRuntimes {
             throw new IllegalArgumentException("carrier count must be positive: " + defaultCarriers);
         }
         return new UltRuntimeImpl(Objects.requireNonNull(name, "name"), Objects.requireNonNull(options, "options"),
-                null, defaultCarriers);
+                null, defaultCarriers, true);
     }
 }

@@ -75,8 +75,19 @@ final class Carrier implements Runnable {
     /** This carrier's index among the runtime's carriers. */
     final int index;
 
+    /** A spare carrier retires after this long idle with no strand bound to it; 0: never. */
+    private final long retireAfterNanos;
+    /** Set when the carrier retired (spares only); its thread then ends. */
+    private volatile boolean retired;
+
     Carrier(UltRuntimeImpl runtime, int index, String threadName, SchedulingPolicy policy, int idleSpins,
             int idleYields, WorkSource work) {
+        this(runtime, index, threadName, policy, idleSpins, idleYields, work, 0);
+    }
+
+    Carrier(UltRuntimeImpl runtime, int index, String threadName, SchedulingPolicy policy, int idleSpins,
+            int idleYields, WorkSource work, long retireAfterNanos) {
+        this.retireAfterNanos = retireAfterNanos;
         this.runtime = runtime;
         this.index = index;
         this.work = work;
@@ -174,6 +185,11 @@ final class Carrier implements Runnable {
         }
     }
 
+    /** Whether this (spare) carrier retired and its thread ended or is ending. */
+    boolean isRetired() {
+        return retired;
+    }
+
     /** Whether the carrier is about to block or blocked in its selector. */
     boolean isIdle() {
         return (int) IDLE.getVolatile(this) != 0;
@@ -231,6 +247,7 @@ final class Carrier implements Runnable {
         int idleRounds = 0;
         int pollCountdown = 64;
         int workCountdown = WORK_INTERVAL;
+        long idleSince = System.nanoTime();
         for (;;) {
             boolean progressed = drainWakeQueue();
             // Started strands first; but now and then, and whenever there are none, adopt unstarted work, so
@@ -255,10 +272,17 @@ final class Carrier implements Runnable {
             if (next != null) {
                 runStrand(next);
                 idleRounds = 0;
+                idleSince = System.nanoTime();
                 continue;
             }
             if (progressed) {
+                idleSince = System.nanoTime();
                 continue;
+            }
+            if (retireAfterNanos > 0 && live == null && wakeQueue.isEmpty() && timers.isEmpty()
+                    && System.nanoTime() - idleSince >= retireAfterNanos && !work.hasWorkFor(this)) {
+                retired = true; // a spare with nothing bound to it: the pool no longer needs it
+                break;
             }
             if (stopping && live == null && wakeQueue.isEmpty()) {
                 break;
@@ -311,13 +335,15 @@ final class Carrier implements Runnable {
             if (!wakeQueue.isEmpty() || stopping || work != null && work.hasWorkFor(this)) {
                 return;
             }
-            long timeoutMillis = -1; // no timer: wait until woken
+            long timeoutMillis = retireAfterNanos > 0 // a spare wakes up to see whether it may retire
+                    ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(retireAfterNanos)) : -1; // -1: until woken
             if (!timers.isEmpty()) {
                 long nanos = timers.nextDeadline() - System.nanoTime();
                 if (nanos <= 0) {
                     return;
                 }
-                timeoutMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
+                long timerMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
+                timeoutMillis = timeoutMillis < 0 ? timerMillis : Math.min(timeoutMillis, timerMillis);
             }
             counters.idleBlocks++;
             pollIo(timeoutMillis);

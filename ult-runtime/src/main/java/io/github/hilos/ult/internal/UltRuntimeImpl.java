@@ -35,6 +35,8 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
     private final WorkStealing stealing;
     private final JacketPool jackets;
     private final Watchdog[] watchdogs;
+    /** Null on an N:1 runtime. */
+    private final Compensator compensator;
     private final AtomicLong ids = new AtomicLong();
     private final ObjectName mxBeanName;
     private final Metrics metrics = new Metrics();
@@ -47,8 +49,10 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
      * @param policy the scheduling policy of a single carrier, or null to make one per carrier from the
      *     {@code policy} setting (default fifo)
      * @param defaultCarriers how many carriers when the {@code carriers} setting is absent
+     * @param multiCarrier whether this is an M:N runtime (work stealing, compensation) or strictly N:1
      */
-    public UltRuntimeImpl(String name, RuntimeOptions options, SchedulingPolicy policy, int defaultCarriers) {
+    public UltRuntimeImpl(String name, RuntimeOptions options, SchedulingPolicy policy, int defaultCarriers,
+                          boolean multiCarrier) {
         super(name, options);
         if (!ContinuationAccess.isAvailable()) {
             throw new IllegalStateException("runtime '" + name + "' needs JDK continuations: start the JVM with "
@@ -63,6 +67,13 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
         int jacketThreads = s.number("jacket.threads", 16);
         int jacketQueue = s.number("jacket.queue", 1024);
         int watchdogMillis = s.number("watchdog.threshold.ms", 1000);
+        int spares = s.number("compensation.spares", multiCarrier ? carrierCount : 0);
+        int compensationMillis = s.number("compensation.threshold.ms", 100);
+        int keepAliveMillis = s.number("compensation.keepalive.ms", 10_000);
+        if (!multiCarrier && (carrierCount != 1 || spares != 0)) {
+            throw new IllegalArgumentException("runtime '" + name + "' runs strands on one carrier (N:1); carriers="
+                    + carrierCount + ", compensation.spares=" + spares + " need runtime 'hybrid'");
+        }
         if (jacketThreads == 0) {
             throw new IllegalArgumentException("setting 'jacket.threads' must be at least 1: '0'");
         }
@@ -76,7 +87,7 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
         int instance = INSTANCES.incrementAndGet();
         String prefix = "hilos-" + name + "-" + instance;
         this.jackets = new JacketPool(name + "-" + instance, jacketThreads, jacketQueue);
-        this.stealing = carrierCount > 1 ? new WorkStealing(this) : null;
+        this.stealing = multiCarrier ? new WorkStealing(this) : null;
         this.carriers = new Carrier[carrierCount];
         this.watchdogs = new Watchdog[carrierCount];
         for (int i = 0; i < carrierCount; i++) {
@@ -85,13 +96,38 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
             watchdogs[i] = new Watchdog(carriers[i], Duration.ofMillis(watchdogMillis));
         }
         if (stealing != null) {
-            stealing.attach(carriers);
+            stealing.attach(carriers, spares);
+            long keepAlive = Duration.ofMillis(Math.max(1, keepAliveMillis)).toNanos();
+            this.compensator = new Compensator(prefix + "-compensator", stealing, carrierCount,
+                    Duration.ofMillis(compensationMillis).toNanos(),
+                    slot -> new Carrier(this, slot, prefix + "-spare-" + slot, SchedulingPolicies.parse(policySpec),
+                            idleSpins, idleYields, stealing, keepAlive));
+        } else {
+            this.compensator = null;
         }
         this.mxBeanName = register(name + "-" + instance);
         for (int i = 0; i < carrierCount; i++) {
             carriers[i].start();
             watchdogs[i].start();
         }
+        if (compensator != null) {
+            compensator.start();
+        }
+    }
+
+    /** Every carrier now running: the base ones and active spares. */
+    private List<Carrier> activeCarriers() {
+        if (stealing == null) {
+            return List.of(carriers);
+        }
+        List<Carrier> active = new ArrayList<>();
+        for (int i = 0; i < stealing.slots(); i++) {
+            Carrier c = stealing.carrier(i);
+            if (c != null && !c.isRetired()) {
+                active.add(c);
+            }
+        }
+        return active;
     }
 
     private ObjectName register(String beanName) {
@@ -162,13 +198,24 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
 
     @Override
     protected void shutdown() {
+        if (compensator != null) {
+            compensator.stop();
+        }
         for (Watchdog w : watchdogs) {
             w.stop();
         }
-        for (Carrier c : carriers) {
+        List<Carrier> all = new ArrayList<>(List.of(carriers));
+        if (stealing != null) {
+            for (int i = carriers.length; i < stealing.slots(); i++) {
+                if (stealing.carrier(i) != null) {
+                    all.add(stealing.carrier(i));
+                }
+            }
+        }
+        for (Carrier c : all) {
             c.stop();
         }
-        for (Carrier c : carriers) {
+        for (Carrier c : all) {
             try {
                 c.awaitStopped();
             } catch (InterruptedException e) {
@@ -193,12 +240,12 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
     @Override
     public String dump() {
         StringBuilder out = new StringBuilder("runtime ").append(name()).append(": ")
-                .append(liveStrands()).append(" live strands on ").append(carriers.length).append(" carrier(s)");
+                .append(liveStrands()).append(" live strands on ").append(activeCarriers().size()).append(" carrier(s)");
         if (stealing != null) {
             out.append(", ").append(stealing.injected()).append(" unstarted in the injection queue");
         }
         out.append('\n');
-        for (Carrier c : carriers) {
+        for (Carrier c : activeCarriers()) {
             dumpCarrier(c, out);
         }
         return out.toString();
@@ -257,7 +304,7 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
 
     private long sum(java.util.function.ToLongFunction<CarrierCounters> field) {
         long total = 0;
-        for (Carrier c : carriers) {
+        for (Carrier c : activeCarriers()) {
             total += field.applyAsLong(c.counters);
         }
         return total;
@@ -321,7 +368,12 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
 
         @Override
         public int getCarriers() {
-            return carriers.length;
+            return activeCarriers().size();
+        }
+
+        @Override
+        public long getCompensations() {
+            return compensator == null ? 0 : compensator.compensations();
         }
 
         @Override

@@ -4,6 +4,7 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -29,19 +30,63 @@ final class WorkStealing implements WorkSource {
      */
     private final ConcurrentLinkedQueue<UltStrand> injection = new ConcurrentLinkedQueue<>();
     private List<StealQueue<UltStrand>> queues;
-    private Carrier[] carriers;
+    /** Slot i holds carrier i: the N base carriers, then spares while active (null when not). */
+    private AtomicReferenceArray<Carrier> carriers;
 
     WorkStealing(UltRuntimeImpl runtime) {
         this.runtime = runtime;
     }
 
-    void attach(Carrier[] all) {
-        this.carriers = all;
-        List<StealQueue<UltStrand>> made = new ArrayList<>(all.length);
-        for (int i = 0; i < all.length; i++) {
+    /**
+     * Sets up the slots: the base carriers, and room for spares.
+     *
+     * @param base the base carriers, indexes 0..N-1
+     * @param spares how many spare slots follow them
+     */
+    void attach(Carrier[] base, int spares) {
+        int slots = base.length + spares;
+        this.carriers = new AtomicReferenceArray<>(slots);
+        List<StealQueue<UltStrand>> made = new ArrayList<>(slots);
+        for (int i = 0; i < slots; i++) {
             made.add(new StealQueue<>(LOCAL_CAPACITY));
+            if (i < base.length) {
+                carriers.set(i, base[i]);
+            }
         }
         this.queues = List.copyOf(made);
+    }
+
+    /** Puts a started spare carrier in its slot. */
+    void activate(Carrier spare) {
+        carriers.set(spare.index, spare);
+    }
+
+    int slots() {
+        return carriers.length();
+    }
+
+    /** The carrier in a slot, or null (a spare slot not in use). */
+    Carrier carrier(int slot) {
+        return carriers.get(slot);
+    }
+
+    /**
+     * Moves a stuck carrier's unstarted strands to the injection queue, where free carriers take them; any
+     * thread (a thief's end).
+     *
+     * @param stuck the stuck carrier
+     * @return how many moved
+     */
+    int rescue(Carrier stuck) {
+        int moved = 0;
+        for (UltStrand s; (s = queues.get(stuck.index).stealer().steal()) != null; ) {
+            injection.offer(s);
+            moved++;
+        }
+        if (moved > 0) {
+            wakeOneIdle(stuck);
+        }
+        return moved;
     }
 
     /** Places a new strand; any thread. */
@@ -64,8 +109,9 @@ final class WorkStealing implements WorkSource {
 
     private void wakeOneIdle(Carrier except) {
         VarHandle.fullFence(); // Dekker with Carrier.block(): the strand is published, now read idle flags
-        for (Carrier c : carriers) {
-            if (c != except && c.isIdle()) {
+        for (int i = 0; i < carriers.length(); i++) {
+            Carrier c = carriers.get(i);
+            if (c != null && c != except && !c.isRetired() && c.isIdle()) {
                 c.wake();
                 return;
             }
@@ -83,7 +129,7 @@ final class WorkStealing implements WorkSource {
         if (s != null) {
             return s;
         }
-        int n = carriers.length;
+        int n = carriers.length();
         int start = ThreadLocalRandom.current().nextInt(n);
         for (int k = 0; k < n; k++) {
             int victim = (start + k) % n;

@@ -1,0 +1,110 @@
+package io.github.hilos.ult.internal;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
+
+/**
+ * Compensation for blocked carriers (scheduler activations in spirit): when a carrier stays stuck in one strand
+ * (an un-jacketed blocking call, or a long computation) beyond the threshold, its unstarted strands are moved to
+ * the injection queue, and if fewer than N carriers are then free to run strands, a spare carrier is started, up
+ * to the budget of spares. A spare adopts only unstarted strands and retires after an idle period with nothing
+ * bound to it. Strands already bound to the stuck carrier wait for it: they never move (DESIGN.md, decision 2).
+ *
+ * <p>Runs on its own daemon thread and only reads the carriers' {@link MountRecord}s, so it costs the carriers
+ * nothing.
+ */
+final class Compensator implements Runnable {
+
+    private static final System.Logger LOG = System.getLogger("io.github.hilos.ult");
+
+    private final WorkStealing stealing;
+    private final int base;
+    private final long thresholdNanos;
+    private final IntFunction<Carrier> makeSpare;
+    private final Thread thread;
+    private final AtomicLong compensations = new AtomicLong();
+    private final long[] lastSwitches;
+    private final boolean[] stuck;
+    private volatile boolean stopped;
+
+    Compensator(String name, WorkStealing stealing, int base, long thresholdNanos, IntFunction<Carrier> makeSpare) {
+        this.stealing = stealing;
+        this.base = base;
+        this.thresholdNanos = thresholdNanos;
+        this.makeSpare = makeSpare;
+        this.lastSwitches = new long[stealing.slots()];
+        this.stuck = new boolean[stealing.slots()];
+        this.thread = new Thread(this, name);
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        if (stealing.slots() > base && thresholdNanos > 0) {
+            thread.start();
+        }
+    }
+
+    void stop() {
+        stopped = true;
+        LockSupport.unpark(thread);
+    }
+
+    long compensations() {
+        return compensations.get();
+    }
+
+    @Override
+    public void run() {
+        long period = Math.max(1_000_000L, thresholdNanos / 2);
+        while (!stopped) {
+            LockSupport.parkNanos(this, period);
+            if (stopped) {
+                return;
+            }
+            int active = 0;
+            int stuckNow = 0;
+            long now = System.nanoTime();
+            for (int slot = 0; slot < stealing.slots(); slot++) {
+                Carrier c = stealing.carrier(slot);
+                if (c == null || c.isRetired()) {
+                    stuck[slot] = false;
+                    continue;
+                }
+                active++;
+                MountRecord record = c.mountRecord;
+                long switches = record.switches();
+                UltStrand mounted = record.strand();
+                boolean isStuck = mounted != null && switches == lastSwitches[slot] && now - record.since() > thresholdNanos;
+                lastSwitches[slot] = switches;
+                if (isStuck) {
+                    stuckNow++;
+                    if (!stuck[slot]) {
+                        int moved = stealing.rescue(c);
+                        LOG.log(System.Logger.Level.INFO, () -> "carrier " + c.thread().getName() + " is stuck in strand "
+                                + mounted.name() + "; " + moved + " unstarted strands moved to other carriers");
+                    }
+                }
+                stuck[slot] = isStuck;
+            }
+            if (active - stuckNow < base) {
+                activateSpare();
+            }
+        }
+    }
+
+    private void activateSpare() {
+        for (int slot = base; slot < stealing.slots(); slot++) {
+            Carrier c = stealing.carrier(slot);
+            if (c == null || c.isRetired() && !c.thread().isAlive()) {
+                Carrier spare = makeSpare.apply(slot);
+                stealing.activate(spare);
+                spare.start();
+                compensations.incrementAndGet();
+                LOG.log(System.Logger.Level.INFO, () -> "started spare carrier " + spare.thread().getName()
+                        + " to compensate for a stuck one");
+                return;
+            }
+        }
+    }
+}
