@@ -1,0 +1,236 @@
+package io.github.hilos.bench;
+
+import io.github.hilos.api.Runtimes;
+import io.github.hilos.api.Strand;
+import io.github.hilos.api.StrandRuntime;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The {@code hilos} command line: {@code table} re-measures the chapter's table on this machine, {@code skynet}
+ * runs the skynet benchmark on each runtime. Bad arguments print a message and the usage, never a stack trace.
+ */
+public final class Hilos {
+
+    static final String USAGE = """
+            usage: hilos <command> [options]
+
+            commands:
+              table [--quick] [--json | --markdown] [--chart FILE.svg]
+                  the chapter's table (null fork, signal-wait) re-measured on ult, hybrid, jdk-virtual, klt and
+                  processes, beside the 1991 figures; --quick takes about 15 s instead of about a minute
+              skynet [--runtime R]... [--size N]
+                  a 10-ary tree of N strands (default 1000000) summing 0..N-1, on each runtime (default: all
+                  four), with the checked sum, the time and the ratio to jdk-virtual
+              help
+                  this text
+            """;
+
+    private Hilos() {
+    }
+
+    /** Thrown for bad command lines; the message is shown with the usage. */
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Runs a command.
+     *
+     * @param args the command and its options
+     */
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        try {
+            if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+                out.print(USAGE);
+                return 0;
+            }
+            List<String> rest = List.of(args).subList(1, args.length);
+            switch (args[0]) {
+                case "table" -> table(rest, out, err);
+                case "skynet" -> skynet(rest, out, err);
+                default -> throw new UsageException("unknown command '" + args[0] + "'");
+            }
+            return 0;
+        } catch (UsageException e) {
+            err.println("hilos: " + e.getMessage());
+            err.print(USAGE);
+            return 2;
+        } catch (Exception e) {
+            err.println("hilos: " + e);
+            if (Boolean.getBoolean("hilos.debug")) {
+                e.printStackTrace(err);
+            }
+            return 1;
+        }
+    }
+
+    private static void table(List<String> options, PrintStream out, PrintStream err) throws Exception {
+        boolean quick = false;
+        String format = "text";
+        Path chart = null;
+        for (int i = 0; i < options.size(); i++) {
+            switch (options.get(i)) {
+                case "--quick" -> quick = true;
+                case "--json" -> format = "json";
+                case "--markdown" -> format = "markdown";
+                case "--chart" -> {
+                    if (i + 1 >= options.size()) {
+                        throw new UsageException("--chart needs a file name");
+                    }
+                    chart = Path.of(options.get(++i));
+                }
+                default -> throw new UsageException("unknown option for table: '" + options.get(i) + "'");
+            }
+        }
+        long start = System.nanoTime();
+        List<ChapterTable.Row> rows = new ChapterTable(quick, line -> err.print("\r\u001b[K" + line + " ...")).measure();
+        err.printf("\r\u001b[Kmeasured in %.1f s%n", (System.nanoTime() - start) / 1e9);
+        TableReport report = new TableReport(rows, Machine.describe());
+        switch (format) {
+            case "json" -> out.println(report.json());
+            case "markdown" -> out.print(report.markdown());
+            default -> out.print(report.text());
+        }
+        if (chart != null) {
+            Files.writeString(chart, report.svg(), StandardCharsets.UTF_8);
+            err.println("chart written to " + chart);
+        }
+    }
+
+    private static void skynet(List<String> options, PrintStream out, PrintStream err) throws Exception {
+        List<String> runtimes = new ArrayList<>();
+        int size = 1_000_000;
+        for (int i = 0; i < options.size(); i++) {
+            String option = options.get(i);
+            if ((option.equals("--runtime") || option.equals("--size")) && i + 1 >= options.size()) {
+                throw new UsageException(option + " needs a value");
+            }
+            switch (option) {
+                case "--runtime" -> {
+                    String name = options.get(++i);
+                    if (!Runtimes.names().contains(name)) {
+                        throw new UsageException("unknown runtime '" + name + "'; known runtimes: "
+                                + String.join(", ", Runtimes.names()));
+                    }
+                    runtimes.add(name);
+                }
+                case "--size" -> {
+                    try {
+                        size = Integer.parseInt(options.get(++i));
+                    } catch (NumberFormatException e) {
+                        throw new UsageException("--size needs a positive power of 10: '" + options.get(i) + "'");
+                    }
+                    if (size <= 0 || Math.pow(10, Math.round(Math.log10(size))) != size) {
+                        throw new UsageException("--size needs a positive power of 10: '" + size + "'");
+                    }
+                }
+                default -> throw new UsageException("unknown option for skynet: '" + option + "'");
+            }
+        }
+        if (runtimes.isEmpty()) {
+            runtimes = List.of("ult", "hybrid", "jdk-virtual", "klt");
+        }
+        if (!runtimes.contains("jdk-virtual")) {
+            runtimes = new ArrayList<>(runtimes);
+            runtimes.add("jdk-virtual");
+        }
+        long expected = (long) size * (size - 1) / 2;
+        Map<String, Double> millis = new java.util.LinkedHashMap<>();
+        for (String runtime : runtimes) {
+            if (runtime.equals("klt") && size > 100_000) {
+                out.printf(Locale.ROOT, "%-12s skipped: %d platform threads is more than this command starts%n", runtime, size);
+                continue;
+            }
+            err.print("\r\u001b[Krunning skynet on " + runtime + " ...");
+            double best = Double.MAX_VALUE;
+            long sum = 0;
+            try (StrandRuntime rt = Runtimes.open(runtime)) {
+                for (int round = 0; round < 3; round++) {
+                    long t0 = System.nanoTime();
+                    int n = size;
+                    sum = rt.run(() -> Skynet.sum(rt, 0, n));
+                    best = Math.min(best, (System.nanoTime() - t0) / 1e6);
+                }
+            }
+            if (sum != expected) {
+                throw new IllegalStateException("skynet on " + runtime + " summed " + sum + ", expected " + expected);
+            }
+            millis.put(runtime, best);
+        }
+        err.print("\r\u001b[K");
+        double reference = millis.getOrDefault("jdk-virtual", Double.NaN);
+        out.printf(Locale.ROOT, "skynet, %d strands (best of 3), sum checked = %d%n", size, expected);
+        for (Map.Entry<String, Double> e : millis.entrySet()) {
+            out.printf(Locale.ROOT, "%-12s %9.1f ms   %6.2fx faster than jdk-virtual%n", e.getKey(), e.getValue(),
+                    reference / e.getValue());
+        }
+    }
+
+    /** Skynet: each strand spawns ten children over a tenth of its range, or returns its number at the leaves. */
+    static final class Skynet {
+        private Skynet() {
+        }
+
+        static long sum(StrandRuntime rt, long num, int size) throws InterruptedException {
+            if (size == 1) {
+                return num;
+            }
+            int part = size / 10;
+            long[] sums = new long[10];
+            Strand[] children = new Strand[10];
+            for (int i = 0; i < 10; i++) {
+                int k = i;
+                children[i] = rt.spawn(() -> {
+                    try {
+                        sums[k] = sum(rt, num + (long) k * part, part);
+                    } catch (InterruptedException e) {
+                        Strand.current().interrupt();
+                    }
+                });
+            }
+            long total = 0;
+            for (int i = 0; i < 10; i++) {
+                children[i].join();
+                total += sums[i];
+            }
+            return total;
+        }
+    }
+
+    /** What machine the figures come from. */
+    record Machine(String cpu, int cores, String jdk, String os) {
+        static Machine describe() {
+            String cpu = "unknown CPU";
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                    if (line.startsWith("model name")) {
+                        cpu = line.substring(line.indexOf(':') + 1).trim();
+                        break;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                cpu = System.getProperty("os.arch");
+            }
+            return new Machine(cpu, Runtime.getRuntime().availableProcessors(),
+                    Runtime.version().toString() + " (" + System.getProperty("java.vendor") + ")",
+                    System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        }
+    }
+}
