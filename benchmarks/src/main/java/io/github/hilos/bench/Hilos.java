@@ -30,6 +30,9 @@ public final class Hilos {
               skynet [--runtime R]... [--size N]
                   a 10-ary tree of N strands (default 1000000) summing 0..N-1, on each runtime (default: all
                   four), with the checked sum, the time and the ratio to jdk-virtual
+              jmh [JMH options]
+                  the JMH suites (StrandBenchmarks, PeerBenchmarks, RawContinuationFloor), failing on error;
+                  for example: jmh StrandBenchmarks.nullFork -p runtime=ult,jdk-virtual
               help
                   this text
             """;
@@ -65,6 +68,11 @@ public final class Hilos {
             switch (args[0]) {
                 case "table" -> table(rest, out, err);
                 case "skynet" -> skynet(rest, out, err);
+                case "jmh" -> {
+                    List<String> jmhArgs = new ArrayList<>(List.of("-foe", "true"));
+                    jmhArgs.addAll(rest);
+                    org.openjdk.jmh.Main.main(jmhArgs.toArray(String[]::new));
+                }
                 default -> throw new UsageException("unknown command '" + args[0] + "'");
             }
             return 0;
@@ -181,6 +189,18 @@ public final class Hilos {
             out.printf(Locale.ROOT, "%-12s %9.1f ms   %6.2fx faster than jdk-virtual%n", e.getKey(), e.getValue(),
                     reference / e.getValue());
         }
+    }
+
+    /**
+     * Runs skynet over {@code size} strands from the calling strand.
+     *
+     * @param rt the runtime whose strand calls this
+     * @param size a power of ten
+     * @return the sum of 0..size-1
+     * @throws InterruptedException if interrupted while joining
+     */
+    public static long skynet(StrandRuntime rt, int size) throws InterruptedException {
+        return Skynet.sum(rt, 0, size);
     }
 
     /** Skynet: each strand spawns ten children over a tenth of its range, or returns its number at the leaves. */

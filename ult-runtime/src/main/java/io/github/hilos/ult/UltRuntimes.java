@@ -11,7 +11,7 @@ public final class UltRuntimes {
 
     /** The settings of runtimes {@code ult} and {@code hybrid} (see docs/ult-runtime.md). */
     public static final Set<String> SETTINGS = Set.of("carriers",
-            "policy", "idle.spins", "idle.yields", "jacket.threads", "jacket.queue", "watchdog.threshold.ms",
+            "policy", "idle.spin.us", "idle.yields", "jacket.threads", "jacket.queue", "watchdog.threshold.ms",
             "compensation.spares", "compensation.threshold.ms", "compensation.keepalive.ms");
 
     private UltRuntimes() {

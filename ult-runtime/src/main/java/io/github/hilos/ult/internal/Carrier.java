@@ -56,7 +56,8 @@ final class Carrier implements Runnable {
     /** Strands the policy threw on; carrier only. */
     private final ArrayDeque<UltStrand> policyFallback = new ArrayDeque<>();
     private final CarrierThread thread;
-    private final int idleSpins;
+    /** How long an idle carrier spins (looking for work) before it yields, then blocks. */
+    private final long idleSpinNanos;
     private final int idleYields;
 
     /** The mounted strand; carrier only (read through {@link CarrierThread#currentStrand()}). */
@@ -80,19 +81,19 @@ final class Carrier implements Runnable {
     /** Set when the carrier retired (spares only); its thread then ends. */
     private volatile boolean retired;
 
-    Carrier(UltRuntimeImpl runtime, int index, String threadName, SchedulingPolicy policy, int idleSpins,
+    Carrier(UltRuntimeImpl runtime, int index, String threadName, SchedulingPolicy policy, long idleSpinNanos,
             int idleYields, WorkSource work) {
-        this(runtime, index, threadName, policy, idleSpins, idleYields, work, 0);
+        this(runtime, index, threadName, policy, idleSpinNanos, idleYields, work, 0);
     }
 
-    Carrier(UltRuntimeImpl runtime, int index, String threadName, SchedulingPolicy policy, int idleSpins,
+    Carrier(UltRuntimeImpl runtime, int index, String threadName, SchedulingPolicy policy, long idleSpinNanos,
             int idleYields, WorkSource work, long retireAfterNanos) {
         this.retireAfterNanos = retireAfterNanos;
         this.runtime = runtime;
         this.index = index;
         this.work = work;
         this.policy = policy;
-        this.idleSpins = idleSpins;
+        this.idleSpinNanos = idleSpinNanos;
         this.idleYields = idleYields;
         try {
             this.selector = Selector.open();
@@ -277,6 +278,7 @@ final class Carrier implements Runnable {
             }
             if (progressed) {
                 idleSince = System.nanoTime();
+                idleRounds = 0;
                 continue;
             }
             if (retireAfterNanos > 0 && live == null && wakeQueue.isEmpty() && timers.isEmpty()
@@ -287,10 +289,11 @@ final class Carrier implements Runnable {
             if (stopping && live == null && wakeQueue.isEmpty()) {
                 break;
             }
-            if (idleRounds < idleSpins) {
-                idleRounds++;
+            // Idle: spin for a while (a wake-up from another carrier is then seen in nanoseconds, not after a
+            // selector wake-up), then yield the thread a few times, then block in the selector.
+            if (System.nanoTime() - idleSince < idleSpinNanos) {
                 Thread.onSpinWait();
-            } else if (idleRounds < idleSpins + idleYields) {
+            } else if (idleRounds < idleYields) {
                 idleRounds++;
                 Thread.yield();
             } else {

@@ -62,7 +62,7 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
         int carrierCount = s.number("carriers", defaultCarriers);
         String policySpec = s.text("policy", "fifo");
         SchedulingPolicies.parse(policySpec); // refuse a bad name before any thread starts
-        int idleSpins = s.number("idle.spins", 100);
+        long idleSpinNanos = Duration.ofNanos(1000L * s.number("idle.spin.us", 50)).toNanos();
         int idleYields = s.number("idle.yields", 10);
         int jacketThreads = s.number("jacket.threads", 16);
         int jacketQueue = s.number("jacket.queue", 1024);
@@ -92,7 +92,7 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
         this.watchdogs = new Watchdog[carrierCount];
         for (int i = 0; i < carrierCount; i++) {
             SchedulingPolicy p = policy != null ? policy : SchedulingPolicies.parse(policySpec);
-            carriers[i] = new Carrier(this, i, prefix + "-carrier-" + i, p, idleSpins, idleYields, stealing);
+            carriers[i] = new Carrier(this, i, prefix + "-carrier-" + i, p, idleSpinNanos, idleYields, stealing);
             watchdogs[i] = new Watchdog(carriers[i], Duration.ofMillis(watchdogMillis));
         }
         if (stealing != null) {
@@ -101,7 +101,7 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
             this.compensator = new Compensator(prefix + "-compensator", stealing, carrierCount,
                     Duration.ofMillis(compensationMillis).toNanos(),
                     slot -> new Carrier(this, slot, prefix + "-spare-" + slot, SchedulingPolicies.parse(policySpec),
-                            idleSpins, idleYields, stealing, keepAlive));
+                            idleSpinNanos, idleYields, stealing, keepAlive));
         } else {
             this.compensator = null;
         }
