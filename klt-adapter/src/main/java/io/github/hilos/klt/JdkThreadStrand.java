@@ -1,6 +1,5 @@
 package io.github.hilos.klt;
 
-import io.github.hilos.spi.Durations;
 import io.github.hilos.spi.StrandCompletion;
 import io.github.hilos.spi.ThreadStrand;
 
@@ -27,7 +26,7 @@ class JdkThreadStrand extends ThreadStrand {
 
     @Override
     public boolean join(Duration timeout) throws InterruptedException {
-        return completion.awaitNanos(Durations.toNanos(timeout, "join timeout"));
+        return completion.await(timeout);
     }
 
     @Override

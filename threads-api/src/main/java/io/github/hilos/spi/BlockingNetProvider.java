@@ -85,7 +85,11 @@ final class BlockingNetProvider implements NetProvider {
         }
     }
 
-    private record BlockingConnection(SocketChannel channel) implements Connection {
+    private static final class BlockingConnection extends SocketChannelConnection {
+
+        BlockingConnection(SocketChannel channel) {
+            super(channel);
+        }
 
         @Override
         public int read(ByteBuffer dst, long timeoutNanos) throws IOException {
@@ -117,31 +121,6 @@ final class BlockingNetProvider implements NetProvider {
             while (src.hasRemaining()) {
                 channel.write(src);
             }
-        }
-
-        @Override
-        public void shutdownOutput() throws IOException {
-            channel.shutdownOutput();
-        }
-
-        @Override
-        public void shutdownInput() throws IOException {
-            channel.shutdownInput();
-        }
-
-        @Override
-        public SocketAddress localAddress() throws IOException {
-            return channel.getLocalAddress();
-        }
-
-        @Override
-        public SocketAddress remoteAddress() throws IOException {
-            return channel.getRemoteAddress();
-        }
-
-        @Override
-        public boolean isOpen() {
-            return channel.isOpen();
         }
 
         @Override

@@ -82,6 +82,18 @@ public final class StrandCompletion {
     }
 
     /**
+     * Waits at most {@code timeout} until the task ended: {@link io.github.hilos.api.Strand#join(java.time.Duration)}
+     * for runtimes whose strands end through a completion.
+     *
+     * @param timeout the longest wait; must not be negative
+     * @return whether the task ended
+     * @throws InterruptedException if the caller is interrupted first (its status is cleared)
+     */
+    public boolean await(java.time.Duration timeout) throws InterruptedException {
+        return awaitNanos(Durations.toNanos(timeout, "join timeout"));
+    }
+
+    /**
      * Waits at most {@code nanos} until the task ended.
      *
      * @param nanos the longest wait; {@link Long#MAX_VALUE} waits without limit

@@ -330,6 +330,23 @@ public final class Mutex implements Lock {
         return new StrandCondition();
     }
 
+    /**
+     * Tells whether strands are waiting on a condition of this mutex, as {@code ReentrantLock.hasWaiters}.
+     * The caller must hold the mutex.
+     *
+     * @param condition a condition made by this mutex
+     * @return whether some strand waits on it (and has not timed out)
+     * @throws IllegalMonitorStateException if the caller does not hold the mutex
+     * @throws IllegalArgumentException if the condition belongs to another lock
+     */
+    public boolean hasWaiters(Condition condition) {
+        if (!(condition instanceof StrandCondition c) || c.owner() != this) {
+            throw new IllegalArgumentException("not a condition of this mutex: " + condition);
+        }
+        c.checkOwner();
+        return c.conditionWaiters.peekWaiting() != null;
+    }
+
     @Override
     public String toString() {
         Strand o = owner;
@@ -345,6 +362,10 @@ public final class Mutex implements Lock {
     private final class StrandCondition implements Condition {
 
         private final WaitQueue conditionWaiters = new WaitQueue();
+
+        Mutex owner() {
+            return Mutex.this;
+        }
 
         @Override
         public void await() throws InterruptedException {

@@ -252,32 +252,43 @@ public interface SyncTck extends RuntimeUnderTest {
         Mutex mutex = new Mutex();
         Condition signalled = mutex.newCondition();
         try (StrandRuntime rt = open()) {
-            CountDownLatch waiting = new CountDownLatch(1);
-            AtomicBoolean result = new AtomicBoolean();
-            Strand waiter = rt.spawn(() -> {
-                mutex.lock();
-                try {
-                    waiting.countDown();
-                    result.set(signalled.await(50, TimeUnit.MILLISECONDS));
-                } catch (InterruptedException e) {
-                    throw new AssertionError(e);
-                } finally {
-                    mutex.unlock();
+            // The signal must reach the waiter before its deadline; under heavy load the signaller may come too
+            // late, which hasWaiters() reveals: then the attempt says nothing and is made again.
+            for (int attempt = 0; attempt < 10; attempt++) {
+                CountDownLatch waiting = new CountDownLatch(1);
+                AtomicBoolean result = new AtomicBoolean();
+                Strand waiter = rt.spawn(() -> {
+                    mutex.lock();
+                    try {
+                        waiting.countDown();
+                        result.set(signalled.await(200, TimeUnit.MILLISECONDS));
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    } finally {
+                        mutex.unlock();
+                    }
+                });
+                boolean signalledInTime = rt.run(() -> {
+                    waiting.await();
+                    mutex.lock(); // the waiter released it inside await
+                    try {
+                        if (!mutex.hasWaiters(signalled)) {
+                            return false; // it timed out already
+                        }
+                        signalled.signal();
+                        Strand.sleep(Duration.ofMillis(300)); // hold the lock past the waiter's deadline
+                        return true;
+                    } finally {
+                        mutex.unlock();
+                    }
+                });
+                awaitEnd(waiter);
+                if (signalledInTime) {
+                    assertTrue(result.get(), "a signalled await(time) returned false: the signal was lost to the caller");
+                    return;
                 }
-            });
-            rt.run(() -> {
-                waiting.await();
-                mutex.lock(); // the waiter released it inside await
-                try {
-                    signalled.signal();
-                    Strand.sleep(Duration.ofMillis(150)); // hold the lock past the waiter's deadline
-                } finally {
-                    mutex.unlock();
-                }
-                return null;
-            });
-            awaitEnd(waiter);
-            assertTrue(result.get(), "a signalled await(time) returned false: the signal was lost to the caller");
+            }
+            throw new AssertionError("in 10 attempts the signaller never reached the waiter within 200 ms");
         }
     }
 

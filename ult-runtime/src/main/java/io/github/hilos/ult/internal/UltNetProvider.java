@@ -2,6 +2,7 @@ package io.github.hilos.ult.internal;
 
 import io.github.hilos.api.Strand;
 import io.github.hilos.spi.NetProvider;
+import io.github.hilos.spi.SocketChannelConnection;
 
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -201,12 +202,11 @@ final class UltNetProvider implements NetProvider {
         }
     }
 
-    private final class UltConnection implements Connection {
-        private final SocketChannel channel;
+    private final class UltConnection extends SocketChannelConnection {
         private final SelectionKey key;
 
         UltConnection(SocketChannel channel, SelectionKey key) {
-            this.channel = channel;
+            super(channel);
             this.key = key;
         }
 
@@ -231,31 +231,6 @@ final class UltNetProvider implements NetProvider {
                     await(channel, key, SelectionKey.OP_WRITE, Long.MAX_VALUE, "write");
                 }
             }
-        }
-
-        @Override
-        public void shutdownOutput() throws IOException {
-            channel.shutdownOutput();
-        }
-
-        @Override
-        public void shutdownInput() throws IOException {
-            channel.shutdownInput();
-        }
-
-        @Override
-        public SocketAddress localAddress() throws IOException {
-            return channel.getLocalAddress();
-        }
-
-        @Override
-        public SocketAddress remoteAddress() throws IOException {
-            return channel.getRemoteAddress();
-        }
-
-        @Override
-        public boolean isOpen() {
-            return channel.isOpen();
         }
 
         @Override

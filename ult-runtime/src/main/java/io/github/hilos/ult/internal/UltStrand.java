@@ -144,7 +144,7 @@ final class UltStrand extends Strand {
 
     @Override
     public boolean join(Duration timeout) throws InterruptedException {
-        return completion.awaitNanos(Durations.toNanos(timeout, "join timeout"));
+        return completion.await(timeout);
     }
 
     @Override
