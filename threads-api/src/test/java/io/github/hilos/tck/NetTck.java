@@ -58,31 +58,47 @@ public interface NetTck extends RuntimeUnderTest {
         return all.toByteArray();
     }
 
+    /**
+     * Starts an acceptor strand that serves {@code connections} connections, each by an echo strand that writes
+     * back what it reads until end of stream; the acceptor ends when every handler has.
+     *
+     * @param rt the runtime
+     * @param server the listening socket
+     * @param connections how many connections to accept
+     * @param bufferSize the handlers' buffer size (direct)
+     * @param failures where strand failures go
+     * @return the acceptor strand
+     */
+    static Strand startEchoServer(StrandRuntime rt, StrandServerSocket server, int connections, int bufferSize,
+                                  Tck.Failures failures) {
+        return rt.spawn("acceptor", failures.guard(ignored -> {
+            List<Strand> handlers = new ArrayList<>();
+            for (int i = 0; i < connections; i++) {
+                StrandSocket connection = server.accept();
+                handlers.add(rt.spawn("echo-" + i, failures.guard(k -> {
+                    try (connection) {
+                        ByteBuffer buffer = ByteBuffer.allocateDirect(bufferSize);
+                        while (connection.read(buffer) >= 0) {
+                            buffer.flip();
+                            connection.write(buffer);
+                            buffer.clear();
+                        }
+                    }
+                }, i)));
+            }
+            for (Strand h : handlers) {
+                awaitEnd(h, failures);
+            }
+        }, 0));
+    }
+
     @Test
     default void echoOverLoopbackWithAHundredConcurrentConnections() throws Exception {
         int clients = 100;
         try (StrandRuntime rt = open(); StrandServerSocket server = rt.run(() -> StrandServerSocket.bind(anyLoopbackPort()))) {
             SocketAddress address = server.localAddress();
             Tck.Failures failures = new Tck.Failures();
-            Strand acceptor = rt.spawn("acceptor", failures.guard(ignored -> {
-                List<Strand> handlers = new ArrayList<>();
-                for (int i = 0; i < clients; i++) {
-                    StrandSocket connection = server.accept();
-                    handlers.add(rt.spawn("echo-" + i, failures.guard(k -> {
-                        try (connection) {
-                            ByteBuffer buffer = ByteBuffer.allocateDirect(37); // small: many reads per message
-                            while (connection.read(buffer) >= 0) {
-                                buffer.flip();
-                                connection.write(buffer);
-                                buffer.clear();
-                            }
-                        }
-                    }, i)));
-                }
-                for (Strand h : handlers) {
-                    awaitEnd(h, failures);
-                }
-            }, 0));
+            Strand acceptor = startEchoServer(rt, server, clients, 37, failures); // small buffer: many reads each
             Tck.runAll(rt, clients, i -> {
                 byte[] message = ("client " + i + " says " + "hello ".repeat(50 + i)).getBytes(StandardCharsets.UTF_8);
                 try (StrandSocket socket = StrandSocket.connect(address, Tck.HANG)) {

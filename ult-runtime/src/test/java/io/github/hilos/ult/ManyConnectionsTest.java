@@ -6,6 +6,7 @@ import io.github.hilos.api.StrandRuntime;
 import io.github.hilos.net.StrandServerSocket;
 import io.github.hilos.net.StrandSocket;
 import io.github.hilos.sync.CountDownLatch;
+import io.github.hilos.tck.NetTck;
 import io.github.hilos.tck.Tck;
 import org.junit.jupiter.api.Test;
 
@@ -13,8 +14,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.github.hilos.tck.Tck.awaitEnd;
@@ -32,25 +31,7 @@ class ManyConnectionsTest {
                     StrandServerSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), CONNECTIONS));
             SocketAddress address = server.localAddress();
             Tck.Failures failures = new Tck.Failures();
-            Strand acceptor = rt.spawn("acceptor", failures.guard(ignored -> {
-                List<Strand> handlers = new ArrayList<>();
-                for (int i = 0; i < CONNECTIONS; i++) {
-                    StrandSocket connection = server.accept();
-                    handlers.add(rt.spawn("echo-" + i, failures.guard(k -> {
-                        try (connection) {
-                            ByteBuffer buffer = ByteBuffer.allocate(64);
-                            while (connection.read(buffer) >= 0) {
-                                buffer.flip();
-                                connection.write(buffer);
-                                buffer.clear();
-                            }
-                        }
-                    }, i)));
-                }
-                for (Strand h : handlers) {
-                    awaitEnd(h, failures);
-                }
-            }, 0));
+            Strand acceptor = NetTck.startEchoServer(rt, server, CONNECTIONS, 64, failures);
             CountDownLatch allConnected = new CountDownLatch(CONNECTIONS);
             AtomicInteger echoed = new AtomicInteger();
             Tck.runAll(rt, CONNECTIONS, i -> {
