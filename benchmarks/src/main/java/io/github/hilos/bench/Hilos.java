@@ -30,6 +30,9 @@ public final class Hilos {
               skynet [--runtime R]... [--size N]
                   a 10-ary tree of N strands (default 1000000) summing 0..N-1, on each runtime (default: all
                   four), with the checked sum, the time and the ratio to jdk-virtual
+              memory [--strands N]
+                  heap bytes per parked strand (default N = 1000000) on ult, hybrid and jdk-virtual, each in a
+                  fresh JVM; klt is left out (its stacks are native memory, not heap)
               jmh [JMH options]
                   the JMH suites (StrandBenchmarks, PeerBenchmarks, RawContinuationFloor), failing on error;
                   for example: jmh StrandBenchmarks.nullFork -p runtime=ult,jdk-virtual
@@ -68,6 +71,7 @@ public final class Hilos {
             switch (args[0]) {
                 case "table" -> table(rest, out, err);
                 case "skynet" -> skynet(rest, out, err);
+                case "memory" -> memory(rest, out, err);
                 case "jmh" -> {
                     List<String> jmhArgs = new ArrayList<>(List.of("-foe", "true"));
                     jmhArgs.addAll(rest);
@@ -120,6 +124,43 @@ public final class Hilos {
             Files.writeString(chart, report.svg(), StandardCharsets.UTF_8);
             err.println("chart written to " + chart);
         }
+    }
+
+    private static void memory(List<String> options, PrintStream out, PrintStream err) throws Exception {
+        int strands = 1_000_000;
+        for (int i = 0; i < options.size(); i++) {
+            if (!options.get(i).equals("--strands")) {
+                throw new UsageException("unknown option for memory: '" + options.get(i) + "'");
+            }
+            if (i + 1 >= options.size()) {
+                throw new UsageException("--strands needs a value");
+            }
+            try {
+                strands = Integer.parseInt(options.get(++i));
+            } catch (NumberFormatException e) {
+                strands = -1;
+            }
+            if (strands <= 0) {
+                throw new UsageException("--strands needs a positive number: '" + options.get(i) + "'");
+            }
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classPath = System.getProperty("java.class.path");
+        out.printf(Locale.ROOT, "heap bytes per parked strand, %d strands parked on a latch, each runtime in a fresh JVM%n",
+                strands);
+        for (String runtime : List.of("ult", "hybrid", "jdk-virtual")) {
+            err.print("\r\u001b[Kmeasuring " + runtime + " ...");
+            Process p = new ProcessBuilder(java, "-Xmx8g", "--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED",
+                    "-cp", classPath, MemoryProbe.class.getName(), runtime, Integer.toString(strands))
+                    .redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("the memory probe for " + runtime + " failed: " + output);
+            }
+            String[] fields = output.lines().reduce((a, b) -> b).orElse("").split(" ");
+            out.printf(Locale.ROOT, "%-12s %8s bytes%n", runtime, fields.length == 3 ? fields[2] : "?");
+        }
+        err.print("\r\u001b[K");
     }
 
     private static void skynet(List<String> options, PrintStream out, PrintStream err) throws Exception {

@@ -32,6 +32,7 @@ class HilosCliTest {
     @Test
     void badArgumentsGetAMessageAndTheUsageNeverAStackTrace() {
         for (String[] args : List.of(new String[] {"tabel"}, new String[] {"table", "--fast"},
+                new String[] {"memory", "--strands", "0"},
                 new String[] {"table", "--chart"}, new String[] {"skynet", "--runtime", "nope"},
                 new String[] {"skynet", "--size", "12"}, new String[] {"skynet", "--size"})) {
             Result r = run(args);
@@ -53,6 +54,17 @@ class HilosCliTest {
         for (String runtime : List.of("ult", "hybrid", "jdk-virtual")) {
             assertTrue(Pattern.compile("(?m)^" + runtime + " +[0-9.]+ ms").matcher(r.out()).find(), r.out());
         }
+    }
+
+    @Test
+    void memoryProbesEachRuntimeInItsOwnJvm() {
+        Result r = run("memory", "--strands", "10000");
+        assertEquals(0, r.code(), r.err());
+        for (String runtime : List.of("ult", "hybrid", "jdk-virtual")) {
+            assertTrue(Pattern.compile("(?m)^" + runtime + " +-?[0-9]+ bytes$").matcher(r.out()).find(), r.out());
+        }
+        assertEquals(2, run("memory", "--strands", "none").code());
+        assertEquals(2, run("memory", "--threads", "5").code());
     }
 
     @Test
