@@ -94,7 +94,9 @@ public abstract class Strand {
      * @return whether the status was set
      */
     public static boolean interrupted() {
-        return current().clearInterruptSelf();
+        Strand me = current();
+        // A plain read first, as Thread.interrupted() does: clearing costs an atomic write, and is rarely needed.
+        return me.isInterrupted() && me.clearInterruptSelf();
     }
 
     /**

@@ -399,7 +399,7 @@ final class Carrier implements Runnable {
         if (before == UltStrand.UNPARKED) {
             s.clearPermit(); // the unpark that woke it is consumed by the park that returns now
         }
-        s.setState(UltStrand.RUNNING);
+        s.setStateRelease(UltStrand.RUNNING); // after clearPermit (volatile); no Dekker pair reads RUNNING
         current = s;
         mountRecord.mounted(s);
         counters.switches++;
@@ -428,7 +428,7 @@ final class Carrier implements Runnable {
                 }
             }
             case UltStrand.YIELDING -> {
-                s.setState(UltStrand.RUNNABLE);
+                s.setStateRelease(UltStrand.RUNNABLE);
                 schedule(s, SchedulingPolicy.Reason.YIELDED);
             }
             default -> {

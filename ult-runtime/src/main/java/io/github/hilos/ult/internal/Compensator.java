@@ -24,7 +24,7 @@ final class Compensator implements Runnable {
     private final IntFunction<Carrier> makeSpare;
     private final Thread thread;
     private final AtomicLong compensations = new AtomicLong();
-    private final long[] lastSwitches;
+    private final MountRecord.StallClock[] clocks;
     private final boolean[] stuck;
     private volatile boolean stopped;
 
@@ -33,7 +33,10 @@ final class Compensator implements Runnable {
         this.base = base;
         this.thresholdNanos = thresholdNanos;
         this.makeSpare = makeSpare;
-        this.lastSwitches = new long[stealing.slots()];
+        this.clocks = new MountRecord.StallClock[stealing.slots()];
+        for (int i = 0; i < clocks.length; i++) {
+            clocks[i] = new MountRecord.StallClock();
+        }
         this.stuck = new boolean[stealing.slots()];
         this.thread = new Thread(this, name);
         this.thread.setDaemon(true);
@@ -75,8 +78,7 @@ final class Compensator implements Runnable {
                 MountRecord record = c.mountRecord;
                 long switches = record.switches();
                 UltStrand mounted = record.strand();
-                boolean isStuck = mounted != null && switches == lastSwitches[slot] && now - record.since() > thresholdNanos;
-                lastSwitches[slot] = switches;
+                boolean isStuck = clocks[slot].mountedFor(switches, now) > thresholdNanos && mounted != null;
                 if (isStuck) {
                     stuckNow++;
                     if (!stuck[slot]) {

@@ -4,22 +4,21 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * What the watchdog needs to see from a carrier: which strand is mounted, since when, and a switch count that
- * tells a strand that ran long from one that keeps getting re-mounted. Written by the carrier at every switch
- * with release stores (cheap on the hot path), read by the watchdog thread with acquire loads; the watchdog only
- * needs a recent value, and {@code switches} read before and after tells it the sample was stable.
+ * What the watchdog needs to see from a carrier: which strand is mounted, and a switch count that tells a strand
+ * that ran long from one that keeps getting re-mounted. Written by the carrier at every switch with release
+ * stores (cheap on the hot path: no clock read), read by samplers with acquire loads. A sampler measures how
+ * long a mount lasted from the first sample that saw its switch count ({@link StallClock}), so a stall is
+ * seen within one sampling period of the threshold.
  */
 final class MountRecord {
 
     private static final VarHandle STRAND;
-    private static final VarHandle SINCE;
     private static final VarHandle SWITCHES;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             STRAND = lookup.findVarHandle(MountRecord.class, "strand", UltStrand.class);
-            SINCE = lookup.findVarHandle(MountRecord.class, "since", long.class);
             SWITCHES = lookup.findVarHandle(MountRecord.class, "switches", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -29,13 +28,10 @@ final class MountRecord {
     @SuppressWarnings("unused")
     private UltStrand strand;
     @SuppressWarnings("unused")
-    private long since;
-    @SuppressWarnings("unused")
     private long switches;
 
     /** Carrier: a strand is being mounted. */
     void mounted(UltStrand s) {
-        SINCE.setRelease(this, System.nanoTime());
         STRAND.setRelease(this, s);
         SWITCHES.setRelease(this, (long) SWITCHES.get(this) + 1);
     }
@@ -49,11 +45,29 @@ final class MountRecord {
         return (UltStrand) STRAND.getAcquire(this);
     }
 
-    long since() {
-        return (long) SINCE.getAcquire(this);
-    }
-
     long switches() {
         return (long) SWITCHES.getAcquire(this);
+    }
+
+    /** Tells a sampler how long the current mount has lasted: since it first saw this switch count. */
+    static final class StallClock {
+        private long lastSwitches = -1;
+        private long firstSeen;
+
+        /**
+         * Takes a sample.
+         *
+         * @param switches the switch count read now
+         * @param now the sampler's clock
+         * @return how long this mount has been seen, 0 on a new one
+         */
+        long mountedFor(long switches, long now) {
+            if (switches != lastSwitches) {
+                lastSwitches = switches;
+                firstSeen = now;
+                return 0;
+            }
+            return now - firstSeen;
+        }
     }
 }

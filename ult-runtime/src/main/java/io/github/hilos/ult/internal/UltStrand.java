@@ -106,6 +106,14 @@ final class UltStrand extends Strand {
         STATE.setVolatile(this, s);
     }
 
+    /**
+     * Publishes a state that no Dekker pair depends on (RUNNING, PARKING, YIELDING, DONE): unparkers that read it
+     * do nothing with it, and the carrier that reads it next is this same thread or orders by other means.
+     */
+    void setStateRelease(int s) {
+        STATE.setRelease(this, s);
+    }
+
     boolean casState(int expected, int next) {
         return STATE.compareAndSet(this, expected, next);
     }
@@ -180,7 +188,7 @@ final class UltStrand extends Strand {
             return;
         }
         carrier.counters.parks++;
-        setState(PARKING);
+        setStateRelease(PARKING);
         if (!StrandContinuation.suspend()) {
             parkPinned(0);
         }
@@ -198,7 +206,7 @@ final class UltStrand extends Strand {
             timer = new StrandTimer(this);
         }
         carrier.timers.schedule(timer, Durations.deadline(nanos));
-        setState(PARKING);
+        setStateRelease(PARKING);
         boolean suspended = StrandContinuation.suspend();
         if (!suspended) {
             parkPinned(nanos);
@@ -232,9 +240,9 @@ final class UltStrand extends Strand {
     @Override
     protected void yieldSelf() {
         assert carrier.mounted() == this;
-        setState(YIELDING);
+        setStateRelease(YIELDING);
         if (!StrandContinuation.suspend()) {
-            setState(RUNNING);
+            setStateRelease(RUNNING);
             Thread.yield();
         }
     }

@@ -58,16 +58,16 @@ final class Watchdog implements Runnable {
     public void run() {
         long period = Math.max(Duration.ofMillis(10).toNanos(), thresholdNanos / 4);
         long reportedSwitch = -1;
+        MountRecord.StallClock clock = new MountRecord.StallClock();
         while (!stopped) {
             LockSupport.parkNanos(this, period);
             MountRecord record = carrier.mountRecord;
             long switches = record.switches();
             UltStrand strand = record.strand();
-            long since = record.since();
+            long stalled = clock.mountedFor(switches, System.nanoTime());
             if (strand == null || switches == reportedSwitch || record.switches() != switches) {
                 continue;
             }
-            long stalled = System.nanoTime() - since;
             if (stalled < thresholdNanos) {
                 continue;
             }
