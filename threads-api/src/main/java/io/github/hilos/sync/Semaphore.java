@@ -185,7 +185,10 @@ public final class Semaphore {
                 PERMITS.getAndAdd(this, head.permits); // it gave up meanwhile: give its permits back
             }
         }
-        waiting = waiters.size();
+        int size = waiters.size();
+        if (waiting != size) { // a volatile write only when the size changed: it is on the signal-wait path
+            waiting = size;
+        }
     }
 
     private boolean tryTake(int n) {

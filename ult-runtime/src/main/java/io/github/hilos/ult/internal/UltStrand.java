@@ -122,8 +122,13 @@ final class UltStrand extends Strand {
         return (boolean) PERMIT.getVolatile(this);
     }
 
+    /**
+     * Consumes the permit when the carrier mounts a strand an unpark woke. A release store suffices: an unpark
+     * racing with it either finds the permit still set (and is absorbed by the park that is returning, as
+     * LockSupport would) or sets it again after, and no Dekker pair reads the permit against this store.
+     */
     void clearPermit() {
-        PERMIT.setVolatile(this, false);
+        PERMIT.setRelease(this, false);
     }
 
     static String stateName(int s) {
