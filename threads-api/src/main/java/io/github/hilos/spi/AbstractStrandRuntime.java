@@ -38,6 +38,8 @@ public abstract class AbstractStrandRuntime implements StrandRuntime {
     }
 
     private final String name;
+    /** The name of strands spawned without one: made once, not per spawn (a strand costs bytes that matter). */
+    private final String defaultStrandName;
     private final StrandExceptionHandler handler;
     /** Closing bit | 2 * live strands. CAS by spawn, getAndAdd by strand exit, CAS by close. */
     @SuppressWarnings("unused")
@@ -55,6 +57,7 @@ public abstract class AbstractStrandRuntime implements StrandRuntime {
      */
     protected AbstractStrandRuntime(String name, RuntimeOptions options) {
         this.name = Objects.requireNonNull(name, "name");
+        this.defaultStrandName = name + "-strand";
         this.handler = Objects.requireNonNull(options, "options").exceptionHandler();
     }
 
@@ -87,7 +90,7 @@ public abstract class AbstractStrandRuntime implements StrandRuntime {
 
     @Override
     public final Strand spawn(Runnable task) {
-        return spawn(name + "-strand", task);
+        return spawn(defaultStrandName, task);
     }
 
     @Override

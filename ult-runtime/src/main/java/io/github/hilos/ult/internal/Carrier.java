@@ -404,7 +404,7 @@ final class Carrier implements Runnable {
         mountRecord.mounted(s);
         counters.switches++;
         try {
-            s.continuation.run();
+            s.continuation.resume();
         } catch (Throwable unexpected) {
             // The body catches the task's exceptions; this is the machinery failing. Contain it to the strand.
             LOG.log(System.Logger.Level.ERROR, "strand " + s + " failed outside its task; ending it", unexpected);
@@ -415,7 +415,7 @@ final class Carrier implements Runnable {
         }
         current = null;
         mountRecord.unmounted();
-        if (s.continuation.isDone()) {
+        if (s.continuation.finished()) {
             finish(s);
             return;
         }
@@ -506,7 +506,7 @@ final class Carrier implements Runnable {
             if (!withStacks) {
                 continue;
             }
-            for (StackTraceElement e : s.continuation.stackTrace()) {
+            for (StackTraceElement e : s.continuation.stack()) {
                 out.append("      at ").append(e).append('\n');
             }
         }

@@ -5,30 +5,32 @@ import jdk.internal.vm.ContinuationScope;
 
 /**
  * The one place in Hilos that touches {@code jdk.internal.vm}: a strand's body as a one-shot continuation that
- * runs on its carrier until it suspends itself or ends.
+ * runs on its carrier until it suspends itself or ends. It is the continuation itself (a subclass, not a wrapper:
+ * a parked strand's bytes count), and the rest of Hilos calls only the methods declared here.
  *
- * <p>Not thread-safe: {@link #run()} is called by the carrier only, {@link #suspend()} by the mounted strand
+ * <p>Not thread-safe: {@link #resume()} is called by the carrier only, {@link #suspend()} by the mounted strand
  * only. A continuation that is <em>pinned</em> (a native frame, or a critical section on the stack) cannot
  * suspend; {@link #suspend()} then returns false and the caller must wait on the carrier thread instead.
  */
-public final class StrandContinuation {
+public final class StrandContinuation extends Continuation {
 
     private static final ContinuationScope SCOPE = new ContinuationScope("hilos-ult");
 
-    private final Body continuation;
+    /** Why the last suspend failed; written and read on the carrier only. */
+    private Continuation.Pinned lastPinned;
 
     /**
-     * Makes a continuation that will run {@code body} when first run.
+     * Makes a continuation that will run {@code body} when first resumed.
      *
      * @param body the strand's code
      */
     public StrandContinuation(Runnable body) {
-        this.continuation = new Body(body);
+        super(SCOPE, body);
     }
 
     /** Runs the body from where it last suspended, until it suspends again or ends. Carrier only. */
-    public void run() {
-        continuation.run();
+    public void resume() {
+        run();
     }
 
     /**
@@ -36,12 +38,12 @@ public final class StrandContinuation {
      *
      * @return whether it is done
      */
-    public boolean isDone() {
-        return continuation.isDone();
+    public boolean finished() {
+        return isDone();
     }
 
     /**
-     * Suspends the continuation running on the current carrier; returns when it is run again.
+     * Suspends the continuation running on the current carrier; returns when it is resumed.
      *
      * @return {@code true} if it suspended, {@code false} if it was pinned and did not
      */
@@ -71,7 +73,7 @@ public final class StrandContinuation {
      * @return the reason (native frame, monitor, critical section), or null if it never failed
      */
     public String lastPinnedReason() {
-        Continuation.Pinned reason = continuation.lastPinned;
+        Continuation.Pinned reason = lastPinned;
         return reason == null ? null : reason.name();
     }
 
@@ -80,21 +82,12 @@ public final class StrandContinuation {
      *
      * @return the frames, innermost first; empty if it has not started or has ended
      */
-    public StackTraceElement[] stackTrace() {
-        return continuation.getStackTrace();
+    public StackTraceElement[] stack() {
+        return getStackTrace();
     }
 
-    private static final class Body extends Continuation {
-        /** Written and read on the carrier only. */
-        Continuation.Pinned lastPinned;
-
-        Body(Runnable body) {
-            super(SCOPE, body);
-        }
-
-        @Override
-        protected void onPinned(Continuation.Pinned reason) {
-            lastPinned = reason; // suspend() returns false; the strand waits on the carrier thread instead
-        }
+    @Override
+    protected void onPinned(Continuation.Pinned reason) {
+        lastPinned = reason; // suspend() returns false; the strand waits on the carrier thread instead
     }
 }
