@@ -321,7 +321,7 @@ final class Carrier implements Runnable {
     }
 
     private void takeSpawned(UltStrand s) {
-        s.setState(UltStrand.RUNNABLE);
+        s.setStateRelease(UltStrand.RUNNABLE); // NEW -> RUNNABLE: an unpark does nothing in either state
         counters.spawned++;
         schedule(s, SchedulingPolicy.Reason.SPAWNED);
         s.liveNext = live;
@@ -440,7 +440,7 @@ final class Carrier implements Runnable {
     }
 
     private void finish(UltStrand s) {
-        s.setState(UltStrand.DONE);
+        s.setStateRelease(UltStrand.DONE); // then completion.complete() (a full-fence getAndSet) publishes it
         if (s.livePrev != null) {
             s.livePrev.liveNext = s.liveNext;
         } else if (live == s) {

@@ -107,7 +107,7 @@ final class UltStrand extends Strand {
     }
 
     /**
-     * Publishes a state that no Dekker pair depends on (RUNNING, PARKING, YIELDING, DONE): unparkers that read it
+     * Publishes a state that no Dekker pair depends on (RUNNABLE, RUNNING, PARKING, YIELDING, DONE): unparkers that read it
      * do nothing with it, and the carrier that reads it next is this same thread or orders by other means.
      */
     void setStateRelease(int s) {
