@@ -189,7 +189,7 @@ final class UltStrand extends Strand {
     @Override
     protected void parkSelf() {
         assert carrier.mounted() == this;
-        if ((boolean) PERMIT.getAndSet(this, false) || isInterrupted()) {
+        if (consumePermit() || isInterrupted()) {
             return;
         }
         carrier.counters.parks++;
@@ -203,7 +203,7 @@ final class UltStrand extends Strand {
     @Override
     protected void parkSelfNanos(long nanos) {
         assert carrier.mounted() == this;
-        if ((boolean) PERMIT.getAndSet(this, false) || isInterrupted()) {
+        if (consumePermit() || isInterrupted()) {
             return;
         }
         carrier.counters.parks++;
@@ -217,6 +217,15 @@ final class UltStrand extends Strand {
             parkPinned(nanos);
         }
         carrier.timers.cancel(timer); // woken before the deadline: the timer must not fire later
+    }
+
+    /**
+     * Takes the permit if it is there. A plain volatile read first: usually there is none, and the atomic swap
+     * costs more. An unpark that sets it just after the read is not lost: the carrier re-reads the permit after
+     * it published PARKED (the Dekker pair in the class comment).
+     */
+    private boolean consumePermit() {
+        return hasPermit() && (boolean) PERMIT.getAndSet(this, false);
     }
 
     /** Waits on the carrier thread itself, because the continuation is pinned; reported by the carrier. */
