@@ -1,0 +1,8 @@
+/**
+ * Hilos server-kit: the chapter's server organizations and framing codecs over strand sockets, on any runtime.
+ */
+module io.github.hilos.server {
+    requires transitive io.github.hilos.api;
+
+    exports io.github.hilos.server;
+}
