@@ -9,6 +9,8 @@ import io.github.hilos.sync.Semaphore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +28,9 @@ import java.util.function.Consumer;
  */
 final class ChapterTable {
 
-    static final List<String> COLUMNS = List.of("ult", "hybrid", "jdk-virtual", "klt", "process");
+    static final List<String> COLUMNS = List.of("ult", "hybrid", "jdk-virtual", "jdk-virtual-1", "klt", "process");
+    /** The column measured in a child JVM whose virtual-thread scheduler has one carrier (the JVM-wide setting). */
+    static final String ONE_CARRIER = "jdk-virtual-1";
     /** The 1991 figures in microseconds, by operation then column (Firefly, CVAX). */
     static final Map<String, double[]> FIRST_TABLE = Map.of(
             "null-fork", new double[] {34, 948, 11300},
@@ -47,12 +51,64 @@ final class ChapterTable {
     List<Row> measure() throws Exception {
         List<Row> rows = new ArrayList<>();
         for (String column : COLUMNS) {
+            if (column.equals(ONE_CARRIER)) {
+                progress.accept("measuring jdk-virtual on one carrier (a child JVM)");
+                rows.addAll(oneCarrierRows());
+                continue;
+            }
             progress.accept("measuring null fork on " + column);
             rows.add(new Row("null-fork", column, column.equals("process") ? processFork() : nullFork(column)));
             progress.accept("measuring signal-wait on " + column);
             rows.add(new Row("signal-wait", column, column.equals("process") ? processSignalWait() : signalWait(column)));
         }
         return rows;
+    }
+
+    /** Runs {@link #main} in a child JVM with one virtual-thread carrier; reads its two rows back. */
+    private List<Row> oneCarrierRows() throws Exception {
+        String javaCommand = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaCommand, "--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED",
+                "-Djdk.virtualThreadScheduler.parallelism=1", "-Djdk.virtualThreadScheduler.maxPoolSize=1",
+                "-cp", System.getProperty("java.class.path"), ChapterTable.class.getName(), Boolean.toString(quick))
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("the one-carrier measurement failed: " + output);
+        }
+        List<Row> rows = new ArrayList<>();
+        for (String line : output.lines().toList()) {
+            String[] f = line.trim().split(" ");
+            if (f.length > 2 && f[0].equals("row")) {
+                double[] samples = new double[f.length - 2];
+                for (int i = 2; i < f.length; i++) {
+                    samples[i - 2] = Double.parseDouble(f[i]);
+                }
+                rows.add(new Row(f[1], ONE_CARRIER, new Samples(samples)));
+            }
+        }
+        if (rows.size() != 2) {
+            throw new IllegalStateException("the one-carrier measurement printed no rows: " + output);
+        }
+        return rows;
+    }
+
+    /**
+     * The child side of {@link #oneCarrierRows()}: measures jdk-virtual (one carrier, by JVM flags) and prints
+     * {@code row <operation> <samples...>}.
+     *
+     * @param args {@code true} for the quick budget
+     * @throws Exception if a measurement fails
+     */
+    public static void main(String[] args) throws Exception {
+        ChapterTable table = new ChapterTable(Boolean.parseBoolean(args[0]), line -> { });
+        for (Row r : List.of(new Row("null-fork", "", table.nullFork("jdk-virtual")),
+                new Row("signal-wait", "", table.signalWait("jdk-virtual")))) {
+            StringBuilder line = new StringBuilder("row ").append(r.operation());
+            for (double v : r.samples().perOpNanos()) {
+                line.append(' ').append(v);
+            }
+            System.out.println(line);
+        }
     }
 
     private long warm() {

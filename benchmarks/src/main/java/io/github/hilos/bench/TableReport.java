@@ -44,27 +44,28 @@ final class TableReport {
         out.append(String.format(Locale.ROOT, "machine: %s, %d cores, JDK %s%n%n", machine.cpu(), machine.cores(), machine.jdk()));
         out.append(String.format(Locale.ROOT, "%-12s", "operation"));
         for (String c : ChapterTable.COLUMNS) {
-            out.append(String.format(Locale.ROOT, "%13s", c));
+            out.append(String.format(Locale.ROOT, "%15s", c));
         }
         out.append("   | 1991:   ULT     KLT   process\n");
         for (int i = 0; i < OPERATIONS.length; i++) {
             out.append(String.format(Locale.ROOT, "%-12s", LABELS[i]));
             for (String c : ChapterTable.COLUMNS) {
-                out.append(String.format(Locale.ROOT, "%13s", micros(medianMicros(OPERATIONS[i], c))));
+                out.append(String.format(Locale.ROOT, "%15s", micros(medianMicros(OPERATIONS[i], c))));
             }
             double[] then = ChapterTable.FIRST_TABLE.get(OPERATIONS[i]);
             out.append(String.format(Locale.ROOT, "   |      %6.0f  %6.0f  %8.0f%n", then[0], then[1], then[2]));
         }
         out.append("\nratios, now (ult as the user-level column) and in 1991:\n");
-        out.append(String.format(Locale.ROOT, "%-12s %14s %14s %16s %14s %14s%n", "", "klt / ult", "process / ult",
-                "jdk-virtual / ult", "1991 KLT/ULT", "1991 proc/ULT"));
+        out.append(String.format(Locale.ROOT, "%-12s %14s %14s %16s %18s %14s %14s%n", "", "klt / ult",
+                "process / ult", "jdk-virtual / ult", "jdk-virtual-1 / ult", "1991 KLT/ULT", "1991 proc/ULT"));
         for (int i = 0; i < OPERATIONS.length; i++) {
             String op = OPERATIONS[i];
             double ult = medianMicros(op, "ult");
             double[] then = ChapterTable.FIRST_TABLE.get(op);
-            out.append(String.format(Locale.ROOT, "%-12s %14s %14s %16s %14s %14s%n", LABELS[i],
+            out.append(String.format(Locale.ROOT, "%-12s %14s %14s %16s %18s %14s %14s%n", LABELS[i],
                     ratio(medianMicros(op, "klt") / ult), ratio(medianMicros(op, "process") / ult),
-                    ratio(medianMicros(op, "jdk-virtual") / ult), ratio(then[1] / then[0]), ratio(then[2] / then[0])));
+                    ratio(medianMicros(op, "jdk-virtual") / ult), ratio(medianMicros(op, "jdk-virtual-1") / ult),
+                    ratio(then[1] / then[0]), ratio(then[2] / then[0])));
         }
         out.append("\nspread (min .. max, samples):\n");
         for (ChapterTable.Row r : rows) {
@@ -144,12 +145,14 @@ final class TableReport {
         for (int i = 0; i < OPERATIONS.length; i++) {
             bars.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"%d\" font-weight=\"bold\">%s</text>%n", y, LABELS[i]));
             y += 10;
-            String[] names = {"ult", "hybrid", "jdk-virtual", "klt", "process", "1991 ULT", "1991 KLT", "1991 process"};
+            String[] names = {"ult", "hybrid", "jdk-virtual", "jdk-virtual-1", "klt", "process", "1991 ULT", "1991 KLT",
+                "1991 process"};
             double[] then = ChapterTable.FIRST_TABLE.get(OPERATIONS[i]);
             for (int k = 0; k < names.length; k++) {
-                double us = k < 5 ? medianMicros(OPERATIONS[i], names[k]) : then[k - 5];
+                int measured = ChapterTable.COLUMNS.size();
+                double us = k < measured ? medianMicros(OPERATIONS[i], names[k]) : then[k - measured];
                 double w = Math.max(1, (Math.log10(Math.max(us, 0.01)) - minLog) / (maxLog - minLog) * plot);
-                String color = k < 5 ? "#2f6db5" : "#9a9a9a";
+                String color = k < measured ? "#2f6db5" : "#9a9a9a";
                 bars.append(String.format(Locale.ROOT,
                         "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>"
                                 + "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>"
