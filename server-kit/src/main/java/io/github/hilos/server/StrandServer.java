@@ -123,7 +123,7 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
                     request = codec.read(in);
                 } catch (IOException malformed) {
                     if (!closing && connection.isOpen()) {
-                        respondAndClose(connection, malformed);
+                        respondWithError(connection, malformed);
                     }
                     return;
                 }
@@ -137,7 +137,7 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
                     Strand.current().interrupt();
                     return;
                 } catch (Exception failed) {
-                    respondAndClose(connection, failed);
+                    respondWithError(connection, failed);
                     return;
                 }
                 codec.write(response, connection);
@@ -151,7 +151,8 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
         }
     }
 
-    private void respondAndClose(StrandSocket connection, Exception failure) {
+    /** Writes the codec's error response, if it has one; the caller then ends the connection. */
+    private void respondWithError(StrandSocket connection, Exception failure) {
         O error = codec.error(failure);
         if (error != null) {
             try {

@@ -19,34 +19,47 @@ public final class MutexStress {
     private MutexStress() {
     }
 
-    /** Two increments under the lock; a lost one means both were inside at once. */
-    @JCStressTest
-    @Outcome(id = "2", expect = ACCEPTABLE, desc = "both increments happened under exclusion")
-    @Outcome(id = "1", expect = FORBIDDEN, desc = "an increment was lost: two strands held the mutex at once")
-    @State
-    public static class NonFairExclusion {
-        private final Mutex mutex = new Mutex(false);
+    /** A counter incremented under a mutex of either policy; the exclusion tests count on it. */
+    static final class GuardedCounter {
+        private final Mutex mutex;
         private int x;
 
-        /** First incrementer. */
-        @Actor
-        public void actor1() {
-            increment();
+        GuardedCounter(boolean fair) {
+            this.mutex = new Mutex(fair);
         }
 
-        /** Second incrementer. */
-        @Actor
-        public void actor2() {
-            increment();
-        }
-
-        private void increment() {
+        void increment() {
             mutex.lock();
             try {
                 x++;
             } finally {
                 mutex.unlock();
             }
+        }
+
+        int value() {
+            return x;
+        }
+    }
+
+    /** Two increments under the lock; a lost one means both were inside at once. */
+    @JCStressTest
+    @Outcome(id = "2", expect = ACCEPTABLE, desc = "both increments happened under exclusion")
+    @Outcome(id = "1", expect = FORBIDDEN, desc = "an increment was lost: two strands held the mutex at once")
+    @State
+    public static class NonFairExclusion {
+        private final GuardedCounter counter = new GuardedCounter(false);
+
+        /** First incrementer. */
+        @Actor
+        public void actor1() {
+            counter.increment();
+        }
+
+        /** Second incrementer. */
+        @Actor
+        public void actor2() {
+            counter.increment();
         }
 
         /**
@@ -56,7 +69,7 @@ public final class MutexStress {
          */
         @Arbiter
         public void arbiter(I_Result r) {
-            r.r1 = x;
+            r.r1 = counter.value();
         }
     }
 
@@ -66,28 +79,18 @@ public final class MutexStress {
     @Outcome(id = "1", expect = FORBIDDEN, desc = "an increment was lost: two strands held the mutex at once")
     @State
     public static class FairExclusion {
-        private final Mutex mutex = new Mutex(true);
-        private int x;
+        private final GuardedCounter counter = new GuardedCounter(true);
 
         /** First incrementer. */
         @Actor
         public void actor1() {
-            increment();
+            counter.increment();
         }
 
         /** Second incrementer. */
         @Actor
         public void actor2() {
-            increment();
-        }
-
-        private void increment() {
-            mutex.lock();
-            try {
-                x++;
-            } finally {
-                mutex.unlock();
-            }
+            counter.increment();
         }
 
         /**
@@ -97,7 +100,7 @@ public final class MutexStress {
          */
         @Arbiter
         public void arbiter(I_Result r) {
-            r.r1 = x;
+            r.r1 = counter.value();
         }
     }
 

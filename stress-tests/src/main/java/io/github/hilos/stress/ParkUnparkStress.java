@@ -38,10 +38,7 @@ public final class ParkUnparkStress {
         /** Tells the parker to go. */
         @Signal
         public void signal() {
-            Strand s;
-            while ((s = parker) == null) {
-                Thread.onSpinWait();
-            }
+            Strand s = Published.await(() -> parker);
             go = true;
             s.unpark();
         }
@@ -69,10 +66,7 @@ public final class ParkUnparkStress {
         /** Interrupts the parker. */
         @Signal
         public void signal() {
-            Strand s;
-            while ((s = parker) == null) {
-                Thread.onSpinWait();
-            }
+            Strand s = Published.await(() -> parker);
             s.interrupt();
         }
     }

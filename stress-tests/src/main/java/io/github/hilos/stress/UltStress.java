@@ -64,10 +64,7 @@ public final class UltStress {
         /** Unparks it from this jcstress thread. */
         @Signal
         public void signal() {
-            Strand s;
-            while ((s = parker) == null) {
-                Thread.onSpinWait();
-            }
+            Strand s = Published.await(() -> parker);
             go = true;
             s.unpark();
         }
@@ -99,10 +96,7 @@ public final class UltStress {
         /** Unparks it around the time its timer fires. */
         @Signal
         public void signal() {
-            Strand s;
-            while ((s = parker) == null) {
-                Thread.onSpinWait();
-            }
+            Strand s = Published.await(() -> parker);
             s.unpark();
             go = true;
             s.unpark();
