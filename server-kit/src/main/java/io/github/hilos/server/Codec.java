@@ -32,6 +32,34 @@ public interface Codec<I, O> {
     void write(O response, StrandSocket out) throws IOException;
 
     /**
+     * Writes the response to {@code request}; the server calls this one. Codecs whose responses depend on the
+     * request (HTTP: HEAD, version, {@code Connection}) override it; by default it is {@link #write(Object,
+     * StrandSocket)}.
+     *
+     * @param request the request answered
+     * @param response the response
+     * @param keepAlive whether the server will read another request on this connection (false once it is shutting
+     *     down, or when {@link #keepAlive} said no), so that the codec can tell the client
+     * @param out the connection
+     * @throws IOException on a socket error
+     */
+    default void write(I request, O response, boolean keepAlive, StrandSocket out) throws IOException {
+        write(response, out);
+    }
+
+    /**
+     * Tells whether the connection may carry another request after this exchange (HTTP: version and
+     * {@code Connection}); true by default.
+     *
+     * @param request the request
+     * @param response its response
+     * @return whether to keep the connection open
+     */
+    default boolean keepAlive(I request, O response) {
+        return true;
+    }
+
+    /**
      * The response to a request the server refuses because it is overloaded (dispatcher/worker admission control).
      *
      * @return the refusal, which the client can tell from a normal answer
@@ -45,4 +73,15 @@ public interface Codec<I, O> {
      * @return the response to send before closing the connection, or null to close it without one
      */
     O error(Exception failure);
+
+    /**
+     * The response when the service threw; by default {@link #error(Exception)}. HTTP answers 500 here, whatever
+     * the exception, since the request itself was fine.
+     *
+     * @param failure what the service threw
+     * @return the response to send before closing the connection, or null to close it without one
+     */
+    default O serviceFailed(Exception failure) {
+        return error(failure);
+    }
 }

@@ -2,14 +2,11 @@ package io.github.hilos.server;
 
 import io.github.hilos.api.Strand;
 import io.github.hilos.api.StrandRuntime;
-import io.github.hilos.net.StrandServerSocket;
-import io.github.hilos.net.StrandSocket;
 import io.github.hilos.sync.Channel;
 import io.github.hilos.sync.ChannelClosedException;
 import io.github.hilos.sync.Channels;
 import io.github.hilos.sync.CountDownLatch;
 
-import java.io.IOException;
 import java.net.SocketAddress;
 
 /**
@@ -42,8 +39,9 @@ public final class DispatcherWorkerServer<I, O> extends StrandServer<I, O> {
     }
 
     private DispatcherWorkerServer(StrandRuntime runtime, SocketAddress address, Codec<I, O> codec,
-                                   Service<I, O> service, int queueCapacity) throws Exception {
-        super(runtime, address, codec, service);
+                                   Service<I, O> service, int queueCapacity, ServerLimits limits)
+            throws Exception {
+        super(runtime, address, codec, service, limits);
         this.queue = Channels.bounded(queueCapacity);
     }
 
@@ -64,13 +62,36 @@ public final class DispatcherWorkerServer<I, O> extends StrandServer<I, O> {
     public static <I, O> DispatcherWorkerServer<I, O> start(StrandRuntime runtime, SocketAddress address,
                                                             Codec<I, O> codec, Service<I, O> service, int workers,
                                                             int queueCapacity) throws Exception {
+        return start(runtime, address, codec, service, workers, queueCapacity, ServerLimits.DEFAULTS);
+    }
+
+    /**
+     * Starts a dispatcher/worker server with the given limits.
+     *
+     * @param runtime the runtime
+     * @param address where to listen
+     * @param codec the framing
+     * @param service the application
+     * @param workers worker strands; positive
+     * @param queueCapacity requests that may wait for a worker before new ones are refused; positive
+     * @param limits the limits
+     * @param <I> the request type
+     * @param <O> the response type
+     * @return the running server; close it to stop
+     * @throws Exception if binding fails
+     */
+    public static <I, O> DispatcherWorkerServer<I, O> start(StrandRuntime runtime, SocketAddress address,
+                                                            Codec<I, O> codec, Service<I, O> service, int workers,
+                                                            int queueCapacity, ServerLimits limits)
+            throws Exception {
         if (workers <= 0) {
             throw new IllegalArgumentException("workers must be positive: " + workers);
         }
         if (queueCapacity <= 0) {
             throw new IllegalArgumentException("queue capacity must be positive: " + queueCapacity);
         }
-        DispatcherWorkerServer<I, O> server = new DispatcherWorkerServer<>(runtime, address, codec, service, queueCapacity);
+        DispatcherWorkerServer<I, O> server = new DispatcherWorkerServer<>(runtime, address, codec, service,
+                queueCapacity, limits);
         for (int i = 0; i < workers; i++) {
             server.spawnTracked("worker-" + i, server::work);
         }
@@ -111,11 +132,8 @@ public final class DispatcherWorkerServer<I, O> extends StrandServer<I, O> {
     }
 
     @Override
-    protected void acceptLoop(StrandServerSocket listener) throws IOException {
-        while (!isClosing()) {
-            StrandSocket connection = listener.accept();
-            spawnTracked("dispatch", () -> serve(connection));
-        }
+    protected void dispatch(Runnable serveConnection) {
+        spawnTracked("dispatch", serveConnection);
     }
 
     @Override

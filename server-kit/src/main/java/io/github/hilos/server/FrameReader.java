@@ -4,18 +4,25 @@ import io.github.hilos.net.StrandSocket;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * Buffered reads of frames from a strand socket: lines and length-prefixed messages, each with a maximum size
  * checked before the bytes are kept, so an oversized frame fails fast ({@link FrameTooLargeException}) instead
- * of filling memory. Not thread-safe: one reading strand per connection.
+ * of filling memory. Reads may run under a deadline ({@link #deadline(Duration)}): the whole of a request,
+ * however slowly its bytes trickle in, must arrive before it, or the read fails with a
+ * {@link SocketTimeoutException} (the slow-loris defence). Not thread-safe: one reading strand per connection.
  */
 public final class FrameReader {
 
     private final StrandSocket socket;
     private final ByteBuffer buffer;
+    /** {@link System#nanoTime()} by which the current read must end; {@link #NO_DEADLINE} for none. */
+    private long deadline = NO_DEADLINE;
+    private static final long NO_DEADLINE = Long.MAX_VALUE;
 
     /**
      * Reads from {@code socket} through a buffer of {@code bufferSize} bytes.
@@ -31,13 +38,138 @@ public final class FrameReader {
         this.buffer = ByteBuffer.allocate(bufferSize).flip();
     }
 
-    /** Fills the buffer with what the socket has; false at end of stream. */
+    /**
+     * Returns the socket, for codecs that must answer in the middle of a request (HTTP's {@code 100 Continue}).
+     *
+     * @return the connection
+     */
+    public StrandSocket socket() {
+        return socket;
+    }
+
+    /**
+     * Sets the time by which every read from now on must have ended, until the next call; the server sets it
+     * when a request starts, codecs may move it (HTTP gives its body its own deadline).
+     *
+     * @param timeout how long from now; null for no deadline
+     */
+    public void deadline(Duration timeout) {
+        if (timeout == null) {
+            deadline = NO_DEADLINE;
+        } else {
+            long nanos = timeout.toNanos();
+            long now = System.nanoTime();
+            deadline = nanos >= NO_DEADLINE - now ? NO_DEADLINE : now + nanos;
+        }
+    }
+
+    /**
+     * Waits until the next request starts: a byte is buffered (pipelined requests already are) or arrives.
+     * The deadline is not used; {@code idle} bounds the wait instead (the keep-alive idle timeout).
+     *
+     * @param idle the longest wait
+     * @return true when a byte is there, false at end of stream
+     * @throws SocketTimeoutException if nothing came within {@code idle}
+     * @throws IOException on a socket error
+     */
+    public boolean awaitRequest(Duration idle) throws IOException {
+        if (buffer.hasRemaining()) {
+            return true;
+        }
+        buffer.compact();
+        try {
+            return socket.read(buffer, idle) >= 0;
+        } finally {
+            buffer.flip();
+        }
+    }
+
+    /** Fills the buffer with what the socket has, within the deadline; false at end of stream. */
     private boolean fill() throws IOException {
         buffer.compact();
         try {
-            return socket.read(buffer) >= 0;
+            if (deadline == NO_DEADLINE) {
+                return socket.read(buffer) >= 0;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new SocketTimeoutException("the request did not arrive within its deadline");
+            }
+            return socket.read(buffer, Duration.ofNanos(left)) >= 0;
         } finally {
             buffer.flip();
+        }
+    }
+
+    /**
+     * Reads a line ended by LF, keeping the bytes before the LF as they are (a CR included), for protocols that
+     * must check their own line ends.
+     *
+     * @param maxBytes the longest line accepted, its ending included
+     * @return the line's bytes without the LF, or null at a clean end of stream
+     * @throws FrameTooLargeException if no LF comes within {@code maxBytes}
+     * @throws EOFException if the stream ends inside a line
+     * @throws IOException on a socket error or timeout
+     */
+    public byte[] readRawLine(int maxBytes) throws IOException {
+        byte[] line = null;
+        int length = 0;
+        for (;;) {
+            int start = buffer.position();
+            int limit = buffer.limit();
+            for (int i = start; i < limit; i++) {
+                if (buffer.get(i) == '\n') {
+                    int n = i - start;
+                    if (length + n + 1 > maxBytes) {
+                        throw new FrameTooLargeException("line longer than " + maxBytes + " bytes");
+                    }
+                    byte[] out = new byte[length + n];
+                    if (length > 0) {
+                        System.arraycopy(line, 0, out, 0, length);
+                    }
+                    buffer.get(out, length, n);
+                    buffer.get(); // the LF
+                    return out;
+                }
+            }
+            int n = limit - start;
+            if (length + n >= maxBytes) {
+                throw new FrameTooLargeException("line longer than " + maxBytes + " bytes");
+            }
+            if (n > 0) {
+                if (line == null || line.length < length + n) {
+                    line = java.util.Arrays.copyOf(line == null ? new byte[0] : line, Math.max(64, 2 * (length + n)));
+                }
+                buffer.get(line, length, n);
+                length += n;
+            }
+            if (!fill()) {
+                if (length == 0) {
+                    return null;
+                }
+                throw new EOFException("end of stream inside a line of " + length + " bytes");
+            }
+        }
+    }
+
+    /**
+     * Reads exactly {@code dst.length - offset} bytes into {@code dst} from {@code offset}.
+     *
+     * @param dst where to put them
+     * @param offset the first index to fill
+     * @param length how many bytes
+     * @throws EOFException if the stream ends first
+     * @throws IOException on a socket error or timeout
+     */
+    public void readFully(byte[] dst, int offset, int length) throws IOException {
+        int filled = 0;
+        while (filled < length) {
+            if (!buffer.hasRemaining() && !fill()) {
+                throw new EOFException("end of stream after " + filled + " of " + length + " bytes");
+            }
+            int n = Math.min(buffer.remaining(), length - filled);
+            buffer.get(dst, offset + filled, n);
+            filled += n;
         }
     }
 
@@ -98,15 +230,7 @@ public final class FrameReader {
             throw new FrameTooLargeException("frame of " + length + " bytes announced; the limit is " + maxBytes);
         }
         byte[] message = new byte[length];
-        int filled = 0;
-        while (filled < length) {
-            if (!buffer.hasRemaining() && !fill()) {
-                throw new EOFException("end of stream after " + filled + " of " + length + " bytes");
-            }
-            int n = Math.min(buffer.remaining(), length - filled);
-            buffer.get(message, filled, n);
-            filled += n;
-        }
+        readFully(message, 0, length);
         return message;
     }
 }

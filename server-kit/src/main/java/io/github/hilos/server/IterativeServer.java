@@ -1,9 +1,7 @@
 package io.github.hilos.server;
 
 import io.github.hilos.api.StrandRuntime;
-import io.github.hilos.net.StrandServerSocket;
 
-import java.io.IOException;
 import java.net.SocketAddress;
 
 /**
@@ -15,13 +13,13 @@ import java.net.SocketAddress;
  */
 public final class IterativeServer<I, O> extends StrandServer<I, O> {
 
-    private IterativeServer(StrandRuntime runtime, SocketAddress address, Codec<I, O> codec, Service<I, O> service)
-            throws Exception {
-        super(runtime, address, codec, service);
+    private IterativeServer(StrandRuntime runtime, SocketAddress address, Codec<I, O> codec, Service<I, O> service,
+                     ServerLimits limits) throws Exception {
+        super(runtime, address, codec, service, limits);
     }
 
     /**
-     * Starts an iterative server.
+     * Starts a server with the default {@link ServerLimits}.
      *
      * @param runtime the runtime
      * @param address where to listen
@@ -33,16 +31,33 @@ public final class IterativeServer<I, O> extends StrandServer<I, O> {
      * @throws Exception if binding fails
      */
     public static <I, O> IterativeServer<I, O> start(StrandRuntime runtime, SocketAddress address, Codec<I, O> codec,
-                                                     Service<I, O> service) throws Exception {
-        IterativeServer<I, O> server = new IterativeServer<>(runtime, address, codec, service);
+            Service<I, O> service) throws Exception {
+        return start(runtime, address, codec, service, ServerLimits.DEFAULTS);
+    }
+
+    /**
+     * Starts an iterative server.
+     *
+     * @param runtime the runtime
+     * @param address where to listen
+     * @param codec the framing
+     * @param service the application
+     * @param limits the limits
+     * @param <I> the request type
+     * @param <O> the response type
+     * @return the running server; close it to stop
+     * @throws Exception if binding fails
+     */
+    public static <I, O> IterativeServer<I, O> start(StrandRuntime runtime, SocketAddress address, Codec<I, O> codec,
+                                                     Service<I, O> service,
+            ServerLimits limits) throws Exception {
+        IterativeServer<I, O> server = new IterativeServer<>(runtime, address, codec, service, limits);
         server.start();
         return server;
     }
 
     @Override
-    protected void acceptLoop(StrandServerSocket listener) throws IOException {
-        while (!isClosing()) {
-            serve(listener.accept());
-        }
+    protected void dispatch(Runnable serveConnection) {
+        serveConnection.run();
     }
 }

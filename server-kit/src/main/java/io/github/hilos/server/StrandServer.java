@@ -4,22 +4,41 @@ import io.github.hilos.api.Strand;
 import io.github.hilos.api.StrandRuntime;
 import io.github.hilos.net.StrandServerSocket;
 import io.github.hilos.net.StrandSocket;
+import io.github.hilos.sync.Semaphore;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What the server organizations share: a listening socket opened in a strand of the runtime, the loop that
- * serves one connection (read a request, handle it, write the response, until the client closes), failure
- * handling, and closing. Subclasses decide who accepts and who handles: the chapter's organizations.
+ * What the server organizations share: a listening socket opened in a strand of the runtime, admission (the
+ * connection cap and the per-source cap), the loop that serves one connection (wait for a request within the
+ * idle timeout, read it within the request deadline, answer it, write the answer within the write timeout, until
+ * the client or the codec ends the connection), failure handling, and graceful shutdown. Subclasses decide who
+ * serves an admitted connection: the chapter's organizations.
  *
- * <p>Failures: a malformed or oversized request, or a service that throws, gets the codec's error response
+ * <p>Failures: a malformed, oversized or late request, or a service that throws, gets the codec's error response
  * and its connection is closed; the server goes on serving the others. Nothing here kills a strand of the
  * runtime but the connection's own.
+ *
+ * <p>Implementation overview. Each connection has a state, changed by CAS:
+ * {@code IDLE -> ACTIVE} (its serving strand saw the first byte of a request), {@code ACTIVE -> WRITING ->
+ * ACTIVE} (around a response), {@code ACTIVE -> IDLE} (the response went out, the connection is kept alive),
+ * and {@code IDLE | WRITING -> CLOSED} by another strand: shutdown closes idle connections, the reaper cuts a
+ * write that outlived the write timeout. A serving strand that loses a CAS stops: the connection is no longer its
+ * own. Reads carry their own timeouts; writes cannot, hence the reaper, which wakes every quarter of the write
+ * timeout (at most every second).
  *
  * @param <I> the request type
  * @param <O> the response type
@@ -34,10 +53,53 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
     protected final Codec<I, O> codec;
     /** The application. */
     protected final Service<I, O> service;
+    /** The limits. */
+    protected final ServerLimits limits;
     private final StrandServerSocket listener;
-    private final Set<StrandSocket> connections = ConcurrentHashMap.newKeySet();
+    private final Set<Conn> connections = ConcurrentHashMap.newKeySet();
+    private final Map<InetAddress, AtomicInteger> perSource = new ConcurrentHashMap<>();
     private final Set<Strand> strands = ConcurrentHashMap.newKeySet();
+    private final Semaphore connectionPermits;
+    private final LongAdder accepted = new LongAdder();
+    private final LongAdder refusedPerSource = new LongAdder();
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder failedRequests = new LongAdder();
+    private final LongAdder writeTimeouts = new LongAdder();
+    private volatile Strand reaper;
     private volatile boolean closing;
+    private volatile ShutdownReport report;
+
+    /** One admitted connection and its state (see the overview). */
+    private static final class Conn {
+        static final int IDLE = 0;
+        static final int ACTIVE = 1;
+        static final int WRITING = 2;
+        static final int CLOSED = 3;
+        static final String[] NAMES = {"idle", "reading or handling a request", "writing a response", "closed"};
+
+        final StrandSocket socket;
+        final InetAddress source;
+        final AtomicInteger state = new AtomicInteger(IDLE);
+        /** Written by the serving strand before it enters WRITING, read by the reaper after it sees WRITING. */
+        volatile long writeStarted;
+
+        Conn(StrandSocket socket, InetAddress source) {
+            this.socket = socket;
+            this.source = source;
+        }
+
+        void closeQuietly() {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+
+        String describe() {
+            return source.getHostAddress() + " (" + NAMES[state.get()] + ")";
+        }
+    }
 
     /**
      * Binds the listening socket (in a strand of {@code runtime}, so that user-level runtimes poll it).
@@ -46,40 +108,82 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
      * @param address where to listen; port 0 picks one
      * @param codec the framing
      * @param service the application
+     * @param limits the limits
      * @throws Exception if binding fails
      */
-    protected StrandServer(StrandRuntime runtime, SocketAddress address, Codec<I, O> codec, Service<I, O> service)
-            throws Exception {
+    protected StrandServer(StrandRuntime runtime, SocketAddress address, Codec<I, O> codec, Service<I, O> service,
+                           ServerLimits limits) throws Exception {
         this.runtime = Objects.requireNonNull(runtime, "runtime");
         this.codec = Objects.requireNonNull(codec, "codec");
         this.service = Objects.requireNonNull(service, "service");
+        this.limits = Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(address, "address");
+        this.connectionPermits = new Semaphore(limits.maxConnections());
         this.listener = runtime.run(() -> StrandServerSocket.bind(address, 1024));
     }
 
     /** Starts accepting; called by the subclasses' factories once they are fully built. */
     protected final void start() {
-        track(runtime.spawn("server-acceptor", () -> {
+        reaper = spawnTracked("server-reaper", this::reap);
+        spawnTracked("server-acceptor", () -> {
             try {
-                acceptLoop(listener);
+                acceptLoop();
             } catch (IOException e) {
                 if (!closing) {
                     LOG.log(System.Logger.Level.ERROR, "the server stopped accepting", e);
                 }
             } catch (InterruptedException e) {
-                Strand.current().interrupt();
+                if (!closing) {
+                    LOG.log(System.Logger.Level.ERROR, "the server's acceptor was interrupted; it stopped accepting");
+                }
             }
-        }));
+        });
+    }
+
+    private void acceptLoop() throws IOException, InterruptedException {
+        while (!closing) {
+            connectionPermits.acquire(); // the connection cap: newcomers wait in the listen backlog
+            StrandSocket socket;
+            try {
+                socket = listener.accept();
+            } catch (IOException | RuntimeException e) {
+                connectionPermits.release();
+                throw e;
+            }
+            InetAddress source = socket.remoteAddress() instanceof InetSocketAddress inet
+                    ? inet.getAddress() : InetAddress.getLoopbackAddress();
+            int fromSource = perSource.computeIfAbsent(source, a -> new AtomicInteger()).incrementAndGet();
+            Conn c = new Conn(socket, source);
+            if (fromSource > limits.maxConnectionsPerSource()) {
+                refusedPerSource.increment();
+                release(c);
+                c.closeQuietly();
+                continue;
+            }
+            accepted.increment();
+            connections.add(c);
+            try {
+                dispatch(() -> serve(c));
+            } catch (RuntimeException e) {
+                connections.remove(c);
+                release(c);
+                c.closeQuietly();
+                throw e;
+            }
+        }
+    }
+
+    private void release(Conn c) {
+        perSource.computeIfPresent(c.source, (a, n) -> n.decrementAndGet() == 0 ? null : n);
+        connectionPermits.release();
     }
 
     /**
-     * Accepts connections until the listener closes, and has them served: the organization.
+     * Has an admitted connection served: run {@code serveConnection} here (iterative) or in a new strand.
      *
-     * @param listener the listening socket
-     * @throws IOException when the listener closes or fails
-     * @throws InterruptedException if the acceptor is interrupted
+     * @param serveConnection serves the connection to its end and releases it; never throws
      */
-    protected abstract void acceptLoop(StrandServerSocket listener) throws IOException, InterruptedException;
+    protected abstract void dispatch(Runnable serveConnection);
 
     /**
      * Starts a strand of the server's runtime that the server waits for when it closes.
@@ -89,10 +193,7 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
      * @return the strand
      */
     protected final Strand spawnTracked(String name, Runnable task) {
-        return track(runtime.spawn(name, task));
-    }
-
-    private Strand track(Strand s) {
+        Strand s = runtime.spawn(name, task);
         strands.add(s);
         return s;
     }
@@ -108,28 +209,37 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
         return service.handle(request);
     }
 
-    /**
-     * Serves one connection to its end: read, answer, write, until the client closes it or a request fails.
-     *
-     * @param connection the accepted connection
-     */
-    protected final void serve(StrandSocket connection) {
-        connections.add(connection);
+    private void serve(Conn c) {
+        StrandSocket connection = c.socket;
         try (connection) {
-            FrameReader in = new FrameReader(connection, 8192);
+            FrameReader in = new FrameReader(connection, limits.readBufferBytes());
             for (;;) {
+                try {
+                    if (!in.awaitRequest(limits.idleTimeout())) {
+                        return; // the client closed
+                    }
+                } catch (SocketTimeoutException idle) {
+                    return;
+                }
+                if (!c.state.compareAndSet(Conn.IDLE, Conn.ACTIVE)) {
+                    return; // shutdown closed it while idle
+                }
+                in.deadline(limits.requestTimeout());
                 I request;
                 try {
                     request = codec.read(in);
                 } catch (IOException malformed) {
-                    if (!closing && connection.isOpen()) {
-                        respondWithError(connection, malformed);
+                    if (connection.isOpen() && c.state.get() == Conn.ACTIVE) {
+                        failedRequests.increment();
+                        respond(c, null, codec.error(malformed), false);
                     }
                     return;
                 }
+                in.deadline(null);
                 if (request == null) {
                     return; // the client closed cleanly
                 }
+                requests.increment();
                 O response;
                 try {
                     response = answer(request);
@@ -137,34 +247,81 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
                     Strand.current().interrupt();
                     return;
                 } catch (Exception failed) {
-                    respondWithError(connection, failed);
+                    failedRequests.increment();
+                    respond(c, null, codec.serviceFailed(failed), false);
                     return;
                 }
-                codec.write(response, connection);
+                boolean keepAlive = codec.keepAlive(request, response) && !closing;
+                if (!respond(c, request, response, keepAlive) || !keepAlive
+                        || !c.state.compareAndSet(Conn.ACTIVE, Conn.IDLE)) {
+                    return;
+                }
             }
         } catch (IOException e) {
             if (!closing) {
                 LOG.log(System.Logger.Level.DEBUG, "connection ended: " + e);
             }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "the codec failed; the connection is closed", e);
         } finally {
-            connections.remove(connection);
-        }
-    }
-
-    /** Writes the codec's error response, if it has one; the caller then ends the connection. */
-    private void respondWithError(StrandSocket connection, Exception failure) {
-        O error = codec.error(failure);
-        if (error != null) {
-            try {
-                codec.write(error, connection);
-            } catch (IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.DEBUG, "could not write the error response: " + e);
-            }
+            c.state.set(Conn.CLOSED);
+            connections.remove(c);
+            release(c);
         }
     }
 
     /**
-     * Tells whether {@link #close()} was called.
+     * Writes a response under the write timeout: false if the reaper or shutdown took the connection meanwhile.
+     * {@code request} is null for error responses, which always end the connection.
+     */
+    private boolean respond(Conn c, I request, O response, boolean keepAlive) throws IOException {
+        if (response == null) {
+            return false;
+        }
+        c.writeStarted = System.nanoTime();
+        if (!c.state.compareAndSet(Conn.ACTIVE, Conn.WRITING)) {
+            return false;
+        }
+        try {
+            if (request == null) {
+                codec.write(response, c.socket);
+            } else {
+                codec.write(request, response, keepAlive, c.socket);
+            }
+        } catch (IOException e) {
+            if (request == null) {
+                LOG.log(System.Logger.Level.DEBUG, "could not write the error response: " + e);
+                return false;
+            }
+            throw e;
+        }
+        return c.state.compareAndSet(Conn.WRITING, Conn.ACTIVE);
+    }
+
+    /** Cuts writes that outlive the write timeout; ends when the server closes (interrupted). */
+    private void reap() {
+        long timeout = limits.writeTimeout().toNanos();
+        Duration tick = Duration.ofNanos(Math.min(timeout / 4, Duration.ofSeconds(1).toNanos()));
+        try {
+            while (!closing) {
+                Strand.sleep(tick);
+                long now = System.nanoTime();
+                for (Conn c : connections) {
+                    if (c.state.get() == Conn.WRITING && now - c.writeStarted > timeout
+                            && c.state.compareAndSet(Conn.WRITING, Conn.CLOSED)) {
+                        writeTimeouts.increment();
+                        LOG.log(System.Logger.Level.DEBUG, "write timeout: cutting " + c.describe());
+                        c.closeQuietly();
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            // the server is closing
+        }
+    }
+
+    /**
+     * Tells whether shutdown began.
      *
      * @return whether the server is closing
      */
@@ -183,39 +340,106 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
     }
 
     /**
-     * Stops accepting, closes the open connections (a request being handled finishes, its response may not be
-     * delivered), and waits up to ten seconds for the server's strands. The runtime stays open.
+     * Returns the server's counters so far.
+     *
+     * @return a snapshot
      */
-    @Override
-    public void close() {
+    public ServerStats stats() {
+        return new ServerStats(accepted.sum(), refusedPerSource.sum(), requests.sum(), failedRequests.sum(),
+                writeTimeouts.sum(), connections.size());
+    }
+
+    /**
+     * Shuts down gracefully: stops accepting, closes the connections waiting for a request, lets the ones in the
+     * middle of a request finish it within {@code grace} (HTTP tells their clients {@code Connection: close}),
+     * then cuts what is left and says so in the report. The runtime stays open. Later calls return the first
+     * report.
+     *
+     * @param grace how long in-flight requests may take to finish
+     * @return what was closed, finished and cut
+     */
+    public synchronized ShutdownReport shutdown(Duration grace) {
+        if (report != null) {
+            return report;
+        }
+        long start = System.nanoTime();
+        long deadline = start + Math.max(0, grace.toNanos());
         closing = true;
         try {
             listener.close();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "closing the listener", e);
         }
-        for (StrandSocket c : connections) {
+        // An acceptor waiting on the connection cap takes these permits and finds the listener closed; one serving
+        // a connection itself (iterative) must not be interrupted.
+        connectionPermits.release(limits.maxConnections());
+        interrupt(reaper);
+        int idle = 0;
+        int inFlight = 0;
+        for (Conn c : connections) {
+            if (c.state.compareAndSet(Conn.IDLE, Conn.CLOSED)) {
+                idle++;
+                c.closeQuietly();
+            } else {
+                inFlight++;
+            }
+        }
+        // Polling, not a latch: a connection in flight may go back to idle (its response was written before it
+        // saw `closing`), and then it is this loop that closes it. Shutdown is rare; 5 ms steps are cheap.
+        while (!connections.isEmpty() && System.nanoTime() - deadline < 0) {
+            for (Conn c : connections) {
+                if (c.state.compareAndSet(Conn.IDLE, Conn.CLOSED)) {
+                    c.closeQuietly();
+                }
+            }
             try {
-                c.close();
-            } catch (IOException e) {
-                // closing anyway
+                Strand.sleep(Duration.ofMillis(5));
+            } catch (InterruptedException e) {
+                Strand.current().interrupt();
+                break;
+            }
+        }
+        List<String> cut = new ArrayList<>();
+        for (Conn c : connections) {
+            int s = c.state.get();
+            if (s != Conn.CLOSED && c.state.compareAndSet(s, Conn.CLOSED)) {
+                cut.add(c.source.getHostAddress() + " (" + Conn.NAMES[s] + ")");
+                c.closeQuietly();
             }
         }
         onClose();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long joinBy = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         for (Strand s : strands) {
             try {
-                if (!s.join(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
-                    LOG.log(System.Logger.Level.WARNING, "server strand " + s + " did not end within 10 s");
+                if (!s.join(Duration.ofNanos(Math.max(0, joinBy - System.nanoTime())))) {
+                    LOG.log(System.Logger.Level.WARNING, "server strand " + s + " did not end within 5 s of shutdown");
                 }
             } catch (InterruptedException e) {
                 Strand.current().interrupt();
-                return;
+                break;
             }
+        }
+        report = new ShutdownReport(idle, inFlight - cut.size(), List.copyOf(cut),
+                Duration.ofNanos(System.nanoTime() - start));
+        if (!cut.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "shutdown cut " + cut.size() + " connection(s) in flight: " + cut);
+        }
+        return report;
+    }
+
+    private static void interrupt(Strand s) {
+        if (s != null) {
+            s.interrupt();
         }
     }
 
-    /** Releases what the organization holds (worker queues); called by {@link #close()} after the sockets. */
+    /** Shuts down gracefully within the limits' shutdown grace; see {@link #shutdown(Duration)}. */
+    @Override
+    public void close() {
+        shutdown(limits.shutdownGrace());
+    }
+
+    /** Releases what the organization holds (worker queues); called by shutdown once no request is in flight. */
     protected void onClose() {
     }
 }

@@ -1,10 +1,7 @@
 package io.github.hilos.server;
 
 import io.github.hilos.api.StrandRuntime;
-import io.github.hilos.net.StrandServerSocket;
-import io.github.hilos.net.StrandSocket;
 
-import java.io.IOException;
 import java.net.SocketAddress;
 
 /**
@@ -16,12 +13,13 @@ import java.net.SocketAddress;
 public final class ThreadPerConnectionServer<I, O> extends StrandServer<I, O> {
 
     private ThreadPerConnectionServer(StrandRuntime runtime, SocketAddress address, Codec<I, O> codec,
-                                      Service<I, O> service) throws Exception {
-        super(runtime, address, codec, service);
+                                      Service<I, O> service,
+                     ServerLimits limits) throws Exception {
+        super(runtime, address, codec, service, limits);
     }
 
     /**
-     * Starts a thread-per-connection server.
+     * Starts a server with the default {@link ServerLimits}.
      *
      * @param runtime the runtime
      * @param address where to listen
@@ -32,19 +30,34 @@ public final class ThreadPerConnectionServer<I, O> extends StrandServer<I, O> {
      * @return the running server; close it to stop
      * @throws Exception if binding fails
      */
+    public static <I, O> ThreadPerConnectionServer<I, O> start(StrandRuntime runtime, SocketAddress address, Codec<I, O> codec,
+            Service<I, O> service) throws Exception {
+        return start(runtime, address, codec, service, ServerLimits.DEFAULTS);
+    }
+
+    /**
+     * Starts a thread-per-connection server.
+     *
+     * @param runtime the runtime
+     * @param address where to listen
+     * @param codec the framing
+     * @param service the application
+     * @param limits the limits
+     * @param <I> the request type
+     * @param <O> the response type
+     * @return the running server; close it to stop
+     * @throws Exception if binding fails
+     */
     public static <I, O> ThreadPerConnectionServer<I, O> start(StrandRuntime runtime, SocketAddress address,
-                                                               Codec<I, O> codec, Service<I, O> service)
-            throws Exception {
-        ThreadPerConnectionServer<I, O> server = new ThreadPerConnectionServer<>(runtime, address, codec, service);
+                                                               Codec<I, O> codec, Service<I, O> service,
+            ServerLimits limits) throws Exception {
+        ThreadPerConnectionServer<I, O> server = new ThreadPerConnectionServer<>(runtime, address, codec, service, limits);
         server.start();
         return server;
     }
 
     @Override
-    protected void acceptLoop(StrandServerSocket listener) throws IOException {
-        while (!isClosing()) {
-            StrandSocket connection = listener.accept();
-            spawnTracked("connection", () -> serve(connection));
-        }
+    protected void dispatch(Runnable serveConnection) {
+        spawnTracked("connection", serveConnection);
     }
 }
