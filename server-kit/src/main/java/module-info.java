@@ -5,4 +5,5 @@ module io.github.hilos.server {
     requires transitive io.github.hilos.api;
 
     exports io.github.hilos.server;
+    exports io.github.hilos.server.http;
 }

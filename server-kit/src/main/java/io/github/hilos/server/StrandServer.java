@@ -231,7 +231,9 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
                 } catch (IOException malformed) {
                     if (connection.isOpen() && c.state.get() == Conn.ACTIVE) {
                         failedRequests.increment();
-                        respond(c, null, codec.error(malformed), false);
+                        if (respond(c, null, codec.error(malformed), false)) {
+                            lingeringClose(connection);
+                        }
                     }
                     return;
                 }
@@ -248,7 +250,9 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
                     return;
                 } catch (Exception failed) {
                     failedRequests.increment();
-                    respond(c, null, codec.serviceFailed(failed), false);
+                    if (respond(c, null, codec.serviceFailed(failed), false)) {
+                        lingeringClose(connection);
+                    }
                     return;
                 }
                 boolean keepAlive = codec.keepAlive(request, response) && !closing;
@@ -296,6 +300,33 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
             throw e;
         }
         return c.state.compareAndSet(Conn.WRITING, Conn.ACTIVE);
+    }
+
+    /**
+     * After an error response: half-close, then read and drop what the client still sends (at most 256 KiB, for at
+     * most a second) before closing. Closing a socket with unread input makes the kernel send a reset, which can
+     * destroy the error response before the client reads it (Apache's "lingering close").
+     */
+    private static void lingeringClose(StrandSocket connection) {
+        try {
+            connection.shutdownOutput();
+            java.nio.ByteBuffer sink = java.nio.ByteBuffer.allocate(8192);
+            long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+            for (int total = 0; total < 256 * 1024; ) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                sink.clear();
+                int n = connection.read(sink, Duration.ofNanos(left));
+                if (n < 0) {
+                    return;
+                }
+                total += n;
+            }
+        } catch (IOException e) {
+            // the client is gone or slow: close anyway
+        }
     }
 
     /** Cuts writes that outlive the write timeout; ends when the server closes (interrupted). */
