@@ -439,11 +439,17 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
             }
         }
         onClose();
+        // Every connection is closed now; a strand still running is stuck in the service (a cut request): it is
+        // interrupted so that the service unwinds, as Go cancels a request's context.
         long joinBy = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         for (Strand s : strands) {
             try {
-                if (!s.join(Duration.ofNanos(Math.max(0, joinBy - System.nanoTime())))) {
-                    LOG.log(System.Logger.Level.WARNING, "server strand " + s + " did not end within 5 s of shutdown");
+                if (!s.join(Duration.ofMillis(cut.isEmpty() ? 1000 : 50))) {
+                    s.interrupt();
+                    if (!s.join(Duration.ofNanos(Math.max(0, joinBy - System.nanoTime())))) {
+                        LOG.log(System.Logger.Level.WARNING, "server strand " + s
+                                + " did not end within 5 s of shutdown, even interrupted");
+                    }
                 }
             } catch (InterruptedException e) {
                 Strand.current().interrupt();
