@@ -43,6 +43,17 @@ public interface NetProvider {
      */
     Connection connect(SocketAddress remote, long timeoutNanos) throws IOException;
 
+    /**
+     * Opens a readiness selector for the calling strand (see {@link io.github.hilos.net.StrandSelector}); by
+     * default a {@link java.nio.channels.Selector} that blocks the calling thread.
+     *
+     * @return the selector
+     * @throws IOException if it cannot be opened
+     */
+    default io.github.hilos.net.StrandSelector openSelector() throws IOException {
+        return new JdkStrandSelector();
+    }
+
     /** A listening socket. */
     interface Listener extends Closeable {
 

@@ -387,8 +387,8 @@ final class Carrier implements Runnable {
         while (keys.hasNext()) {
             SelectionKey key = keys.next();
             keys.remove();
-            if (key.attachment() instanceof PollState state) {
-                state.onReady(key);
+            if (key.attachment() instanceof ReadyHandler handler) {
+                handler.onReady(key);
             }
         }
         return true;
@@ -454,6 +454,16 @@ final class Carrier implements Runnable {
         s.completion.complete();
         counters.ended++;
         runtime.onStrandEnded();
+    }
+
+    /** Polls the sockets without waiting and handles what is ready; carrier thread only (a strand selector). */
+    void pollNow() {
+        assert isCarrierThread();
+        try {
+            dispatchSelected(selector.selectNow());
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "select failed on " + thread.getName(), e);
+        }
     }
 
     /**

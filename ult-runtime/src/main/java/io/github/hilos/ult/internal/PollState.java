@@ -10,7 +10,7 @@ import java.nio.channels.SelectionKey;
  * slot when it stops waiting. Everything is volatile: on an M:N runtime the waiter may run on another carrier
  * than the one that polls the socket, and {@link #wakeAll()} may come from a thread that closes it.
  */
-final class PollState {
+final class PollState implements ReadyHandler {
 
     static final int INBOUND = SelectionKey.OP_READ | SelectionKey.OP_ACCEPT;
     static final int OUTBOUND = SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT;
@@ -22,7 +22,8 @@ final class PollState {
     volatile boolean outboundReady;
 
     /** Carrier: the selector reported {@code key} ready. */
-    void onReady(SelectionKey key) {
+    @Override
+    public void onReady(SelectionKey key) {
         int ready;
         try {
             ready = key.readyOps();

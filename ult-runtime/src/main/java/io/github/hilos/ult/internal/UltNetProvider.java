@@ -71,6 +71,13 @@ final class UltNetProvider implements NetProvider {
         }
     }
 
+    /** A selector on the calling strand's carrier, which must be the carrier of this provider. */
+    @Override
+    public io.github.hilos.net.StrandSelector openSelector() {
+        Carrier here = checkCarrier();
+        return new UltSelector(here);
+    }
+
     private SelectionKey register(SelectableChannel channel) throws IOException {
         checkCarrier();
         SelectionKey key = channel.register(carrier.selector, 0, new PollState());

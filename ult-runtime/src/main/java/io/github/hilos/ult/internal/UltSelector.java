@@ -1,0 +1,215 @@
+package io.github.hilos.ult.internal;
+
+import io.github.hilos.api.Strand;
+import io.github.hilos.net.StrandSelector;
+
+import java.io.IOException;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.function.Consumer;
+
+/**
+ * A {@link StrandSelector} for one strand of a user-level runtime: its channels join the selector of the strand's
+ * carrier, so that one poll serves the carrier's sockets and this strand's channels, and a select parks only the
+ * strand. The carrier's poll marks a key ready, removes its interest (so that a key nobody has handled yet does
+ * not make every poll return at once) and unparks the selecting strand; the select reports it and restores its
+ * interest, so that a channel still ready is reported again (level-triggered, like {@code Selector}).
+ *
+ * <p>Threads: the selecting strand never leaves its carrier, and the carrier polls only while no strand of it
+ * runs, so the ready queue and the keys' fields are touched by that one thread (plain fields). {@link #wakeup()}
+ * may come from any thread: it sets the volatile {@code woken} and unparks the volatile {@code waiter}; the
+ * strand reads {@code woken} after publishing {@code waiter} (park loop), so no wake-up is lost.
+ */
+final class UltSelector extends StrandSelector {
+
+    private final Carrier carrier;
+    /** Keys found ready and not yet reported. Carrier thread only. */
+    private final ArrayDeque<UltKey> ready = new ArrayDeque<>();
+    /** The strand parked in select, or null. Written by it, read by wakeup() from any thread: volatile. */
+    private volatile UltStrand waiter;
+    private volatile boolean woken;
+    private boolean closed;
+
+    UltSelector(Carrier carrier) {
+        this.carrier = carrier;
+    }
+
+    private final class UltKey implements Key, ReadyHandler {
+        final Object attachment;
+        SelectionKey key;
+        int interest;
+        int readyOps;
+        /** In the ready queue: its selection-key interest is cleared until it is reported. */
+        boolean queued;
+
+        UltKey(Object attachment, int interest) {
+            this.attachment = attachment;
+            this.interest = interest;
+        }
+
+        @Override
+        public void onReady(SelectionKey k) {
+            try {
+                readyOps = k.readyOps();
+                k.interestOps(0);
+            } catch (CancelledKeyException cancelled) {
+                return;
+            }
+            if (!queued) {
+                queued = true;
+                ready.add(this);
+            }
+            UltStrand w = waiter;
+            if (w != null) {
+                w.unpark();
+            }
+        }
+
+        @Override
+        public SelectableChannel channel() {
+            return key.channel();
+        }
+
+        @Override
+        public Object attachment() {
+            return attachment;
+        }
+
+        @Override
+        public int interestOps() {
+            return interest;
+        }
+
+        @Override
+        public void interestOps(int ops) {
+            checkCarrier();
+            if ((ops & ~key.channel().validOps()) != 0) {
+                throw new IllegalArgumentException("operations " + ops + " not valid for " + key.channel());
+            }
+            interest = ops;
+            if (!queued) {
+                key.interestOps(ops);
+            }
+        }
+
+        @Override
+        public int readyOps() {
+            return readyOps;
+        }
+
+        @Override
+        public void cancel() {
+            key.cancel();
+        }
+
+        UltSelector owner() {
+            return UltSelector.this;
+        }
+
+        @Override
+        public boolean isValid() {
+            return key.isValid();
+        }
+    }
+
+    private void checkCarrier() {
+        if (!carrier.isCarrierThread() || carrier.mounted() == null) {
+            throw new IllegalStateException("a strand selector is used by the strand that opened it, not from "
+                    + Thread.currentThread().getName());
+        }
+    }
+
+    @Override
+    public Key register(SelectableChannel channel, int ops, Object attachment) throws IOException {
+        checkCarrier();
+        if (closed) {
+            throw new ClosedSelectorException();
+        }
+        UltKey k = new UltKey(attachment, ops);
+        k.key = channel.register(carrier.selector, ops, k);
+        return k;
+    }
+
+    @Override
+    public int select(Duration timeout, Consumer<Key> action) throws IOException {
+        checkCarrier();
+        if (closed) {
+            throw new ClosedSelectorException();
+        }
+        if (ready.isEmpty() && !woken) {
+            if (timeout.isZero() || timeout.isNegative()) {
+                carrier.pollNow();
+            } else {
+                await(timeout);
+            }
+        }
+        woken = false;
+        int n = 0;
+        for (UltKey k; (k = ready.poll()) != null; ) {
+            k.queued = false;
+            if (!k.key.isValid()) {
+                continue;
+            }
+            n++;
+            action.accept(k);
+            if (k.key.isValid() && !k.queued) {
+                try {
+                    k.key.interestOps(k.interest);
+                } catch (CancelledKeyException closedByAction) {
+                    // the action closed the channel
+                }
+            }
+        }
+        return n;
+    }
+
+    private void await(Duration timeout) {
+        UltStrand me = carrier.mounted();
+        long nanos = timeout.toNanos();
+        long deadline = System.nanoTime() + nanos;
+        waiter = me;
+        try {
+            while (ready.isEmpty() && !woken && !me.isInterrupted()) {
+                if (nanos == Long.MAX_VALUE) {
+                    Strand.park();
+                } else {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return;
+                    }
+                    Strand.parkNanos(left);
+                }
+            }
+        } finally {
+            waiter = null;
+        }
+    }
+
+    @Override
+    public void wakeup() {
+        woken = true;
+        UltStrand w = waiter;
+        if (w != null) {
+            w.unpark();
+        }
+    }
+
+    @Override
+    public void close() {
+        checkCarrier();
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (SelectionKey key : carrier.selector.keys()) {
+            if (key.attachment() instanceof UltKey k && k.owner() == this) {
+                key.cancel();
+            }
+        }
+        ready.clear();
+    }
+}
