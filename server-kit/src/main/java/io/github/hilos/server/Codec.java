@@ -2,7 +2,9 @@ package io.github.hilos.server;
 
 import io.github.hilos.net.StrandSocket;
 
+import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 
 /**
  * How requests are read from a connection and responses written to it.
@@ -57,6 +59,42 @@ public interface Codec<I, O> {
      */
     default boolean keepAlive(I request, O response) {
         return true;
+    }
+
+    /**
+     * Decodes a request from bytes already received, without blocking: the state-table server's read. By default
+     * {@link #read} runs over the bytes ({@link FrameReader#over}); a request cut short (an
+     * {@link EOFException}) means that more bytes are needed. A codec may decode incrementally instead.
+     *
+     * @param buffer the bytes received, from position to limit; advanced past the request when one is returned
+     * @return the request, or null when the bytes hold no complete request yet
+     * @throws IOException on a malformed or oversized request
+     */
+    default I decode(ByteBuffer buffer) throws IOException {
+        FrameReader in = FrameReader.over(buffer.duplicate());
+        I request;
+        try {
+            request = read(in);
+        } catch (EOFException incomplete) {
+            return null;
+        }
+        if (request != null) {
+            buffer.position(buffer.position() + in.consumed());
+        }
+        return request;
+    }
+
+    /**
+     * Encodes a response for a non-blocking write (the state-table server).
+     *
+     * @param request the request answered, or null for an error response (which ends the connection)
+     * @param response the response
+     * @param keepAlive whether another request will be read on the connection
+     * @return the bytes to write
+     * @throws UnsupportedOperationException if the codec has no encoder (the codecs of Hilos all have one)
+     */
+    default ByteBuffer encode(I request, O response, boolean keepAlive) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot encode for a non-blocking server");
     }
 
     /**

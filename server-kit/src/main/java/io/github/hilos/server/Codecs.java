@@ -32,11 +32,16 @@ public final class Codecs {
 
             @Override
             public void write(String response, StrandSocket out) throws IOException {
+                out.write(encode(null, response, true));
+            }
+
+            @Override
+            public ByteBuffer encode(String request, String response, boolean keepAlive) {
                 Objects.requireNonNull(response, "response");
                 if (response.indexOf('\n') >= 0 || response.indexOf('\r') >= 0) {
                     throw new IllegalArgumentException("a line response contains a line break: " + response);
                 }
-                out.write(ByteBuffer.wrap((response + "\n").getBytes(StandardCharsets.UTF_8)));
+                return ByteBuffer.wrap((response + "\n").getBytes(StandardCharsets.UTF_8));
             }
 
             @Override
@@ -70,9 +75,13 @@ public final class Codecs {
 
             @Override
             public void write(byte[] response, StrandSocket out) throws IOException {
+                out.write(encode(null, response, true));
+            }
+
+            @Override
+            public ByteBuffer encode(byte[] request, byte[] response, boolean keepAlive) {
                 ByteBuffer frame = ByteBuffer.allocate(4 + response.length);
-                frame.putInt(response.length).put(response).flip();
-                out.write(frame);
+                return frame.putInt(response.length).put(response).flip();
             }
 
             @Override

@@ -20,6 +20,7 @@ public final class FrameReader {
 
     private final StrandSocket socket;
     private final ByteBuffer buffer;
+    private final int start;
     /** {@link System#nanoTime()} by which the current read must end; {@link #NO_DEADLINE} for none. */
     private long deadline = NO_DEADLINE;
     private static final long NO_DEADLINE = Long.MAX_VALUE;
@@ -36,12 +37,41 @@ public final class FrameReader {
         }
         this.socket = socket;
         this.buffer = ByteBuffer.allocate(bufferSize).flip();
+        this.start = 0;
+    }
+
+    /** Reads bytes already in memory: their end is the end of the stream. */
+    private FrameReader(ByteBuffer bytes) {
+        this.socket = null;
+        this.buffer = bytes;
+        this.start = bytes.position();
+    }
+
+    /**
+     * A reader over bytes already received, for non-blocking servers (the state-table server): a codec reads a
+     * request from them as from a socket, and an {@link EOFException} means the request is not complete yet.
+     * {@link #socket()} is null.
+     *
+     * @param bytes the bytes, from their position to their limit; the reader advances the position
+     * @return the reader
+     */
+    public static FrameReader over(ByteBuffer bytes) {
+        return new FrameReader(bytes);
+    }
+
+    /**
+     * Returns how many bytes a reader made by {@link #over} has consumed.
+     *
+     * @return the bytes consumed
+     */
+    public int consumed() {
+        return buffer.position() - start;
     }
 
     /**
      * Returns the socket, for codecs that must answer in the middle of a request (HTTP's {@code 100 Continue}).
      *
-     * @return the connection
+     * @return the connection, or null for a reader {@link #over} bytes in memory
      */
     public StrandSocket socket() {
         return socket;
@@ -76,6 +106,9 @@ public final class FrameReader {
         if (buffer.hasRemaining()) {
             return true;
         }
+        if (socket == null) {
+            return false;
+        }
         buffer.compact();
         try {
             return socket.read(buffer, idle) >= 0;
@@ -86,6 +119,9 @@ public final class FrameReader {
 
     /** Fills the buffer with what the socket has, within the deadline; false at end of stream. */
     private boolean fill() throws IOException {
+        if (socket == null) {
+            return false; // bytes in memory: their end is the end of the stream
+        }
         buffer.compact();
         try {
             if (deadline == NO_DEADLINE) {

@@ -152,8 +152,8 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
             if (!expect.equalsIgnoreCase("100-continue") || headers.all("Expect").size() > 1) {
                 throw new HttpException(417, "unsupported expectation: " + expect);
             }
-            if (http11 && (chunked || length > 0)) {
-                in.socket().write(ByteBuffer.wrap(CONTINUE));
+            if (http11 && (chunked || length > 0) && in.socket() != null) {
+                in.socket().write(ByteBuffer.wrap(CONTINUE)); // not from bytes in memory: the client waits, then sends
             }
         }
 
@@ -456,6 +456,12 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
     @Override
     public void write(HttpResponse response, StrandSocket out) throws IOException {
         out.write(encode(response, false, false, false));
+    }
+
+    @Override
+    public ByteBuffer encode(HttpRequest request, HttpResponse response, boolean keepAlive) {
+        return request == null ? encode(response, false, false, false)
+                : encode(response, request.isHead(), keepAlive, "HTTP/1.0".equals(request.version()));
     }
 
     static ByteBuffer encode(HttpResponse response, boolean head, boolean keepAlive, boolean http10) {

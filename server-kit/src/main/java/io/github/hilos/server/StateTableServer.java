@@ -1,0 +1,621 @@
+package io.github.hilos.server;
+
+import io.github.hilos.api.Strand;
+import io.github.hilos.api.StrandRuntime;
+import io.github.hilos.net.StrandSelector;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import io.github.hilos.sync.CountDownLatch;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * The chapter's finite-state-machine server: one strand, non-blocking I/O, no blocking call ever. It waits in one
+ * place, a {@link StrandSelector} select, for the next event: a connection, bytes, room to write, or the completion
+ * of slow work a request started. Each pending request is an entry in an explicit table keyed by request id,
+ * holding its connection and its state; a completion is matched to its entry by id and the {@link StateMachine}
+ * takes the next transition. On a user-level runtime the select parks only this strand, on the carrier's poller.
+ *
+ * <p>Per connection one request is in the table at a time; bytes of pipelined requests wait in its buffer and
+ * are decoded once the answer is written, so answers come in request order. The limits of {@link ServerLimits}
+ * hold as in the other organizations: idle timeout, request deadline (answered with the codec's timeout error),
+ * write timeout, connection caps (over the cap, accepting pauses), graceful shutdown with a report.
+ *
+ * <p>Threads: everything but {@link #shutdown} and {@link #stats()} runs in the server's strand; completions of
+ * slow work arrive from any thread through a concurrent queue and a selector wake-up.
+ *
+ * @param <I> the request type
+ * @param <O> the response type
+ */
+public final class StateTableServer<I, O> implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger("io.github.hilos.server");
+    private static final Duration TICK = Duration.ofMillis(100);
+
+    private final Codec<I, O> codec;
+    private final StateMachine<I, O> machine;
+    private final ServerLimits limits;
+    private final ServerSocketChannel listener;
+    private final SocketAddress localAddress;
+    private final Strand strand;
+    /** Completions of slow work, from any thread to the server's strand. */
+    private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
+    /** Opened when the strand has its selector (or failed to open it), then when it has ended. */
+    private final CountDownLatch started = new CountDownLatch(1);
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private final Object shutdownLock = new Object();
+    /** Written by the strand before {@code started} or {@code ended} opens, read after (latch ordering). */
+    private volatile Exception startFailure;
+    private volatile ShutdownReport report;
+    private volatile long shutdownDeadline;
+    private volatile long shutdownStarted;
+    private volatile boolean closing;
+
+    // The strand's own state (plain fields).
+    private final Map<Long, Entry> table = new HashMap<>();
+    private final List<Conn> connections = new ArrayList<>();
+    private final Map<InetAddress, Integer> perSource = new HashMap<>();
+    private StrandSelector selector;
+    private StrandSelector.Key acceptKey;
+    private long nextId;
+    private int idleClosedAtShutdown;
+    private int inFlightAtShutdown;
+    private boolean shutdownBegun;
+
+    private volatile ServerStats stats = new ServerStats(0, 0, 0, 0, 0, 0);
+    private long accepted;
+    private long refusedPerSource;
+    private long requests;
+    private long failedRequests;
+    private long writeTimeouts;
+
+    private record Completion(long id, Object result, Throwable failure) {
+    }
+
+    /** A request in the table. */
+    private final class Entry {
+        final long id;
+        final Conn conn;
+        final I request;
+        Object state;
+
+        Entry(long id, Conn conn, I request) {
+            this.id = id;
+            this.conn = conn;
+            this.request = request;
+        }
+    }
+
+    /** A connection: IDLE (no request bytes), READING (part of one), PENDING (in the table), WRITING. */
+    private final class Conn {
+        final SocketChannel channel;
+        final InetAddress source;
+        StrandSelector.Key key;
+        ByteBuffer in;
+        final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
+        boolean pending;
+        boolean closeAfterWrite;
+        boolean inputEnded;
+        long lastActive = System.nanoTime();
+        long requestStarted;
+        long writeStarted;
+        boolean closed;
+
+        Conn(SocketChannel channel, InetAddress source) {
+            this.channel = channel;
+            this.source = source;
+            this.in = ByteBuffer.allocate(limits.readBufferBytes());
+        }
+
+        boolean idle() {
+            return !pending && out.isEmpty() && in.position() == 0;
+        }
+
+        String describe() {
+            return source.getHostAddress() + (pending ? " (handling a request)" : out.isEmpty()
+                    ? " (reading a request)" : " (writing a response)");
+        }
+    }
+
+    private StateTableServer(StrandRuntime runtime, SocketAddress address, Codec<I, O> codec,
+                             StateMachine<I, O> machine, ServerLimits limits) throws IOException {
+        this.codec = Objects.requireNonNull(codec, "codec");
+        this.machine = Objects.requireNonNull(machine, "machine");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.listener = ServerSocketChannel.open();
+        try {
+            listener.bind(Objects.requireNonNull(address, "address"), 1024);
+            listener.configureBlocking(false);
+            this.localAddress = listener.getLocalAddress();
+        } catch (IOException | RuntimeException e) {
+            listener.close();
+            throw e;
+        }
+        this.strand = runtime.spawn("state-table-server", this::run);
+    }
+
+    /**
+     * Starts a state-table server with the default limits.
+     *
+     * @param runtime the runtime
+     * @param address where to listen
+     * @param codec the framing (its {@link Codec#decode} and {@link Codec#encode} are used)
+     * @param machine the application, as states and transitions
+     * @param <I> the request type
+     * @param <O> the response type
+     * @return the running server
+     * @throws Exception if binding or starting fails
+     */
+    public static <I, O> StateTableServer<I, O> start(StrandRuntime runtime, SocketAddress address, Codec<I, O> codec,
+                                                      StateMachine<I, O> machine) throws Exception {
+        return start(runtime, address, codec, machine, ServerLimits.DEFAULTS);
+    }
+
+    /**
+     * Starts a state-table server.
+     *
+     * @param runtime the runtime
+     * @param address where to listen
+     * @param codec the framing
+     * @param machine the application
+     * @param limits the limits
+     * @param <I> the request type
+     * @param <O> the response type
+     * @return the running server
+     * @throws Exception if binding or starting fails
+     */
+    public static <I, O> StateTableServer<I, O> start(StrandRuntime runtime, SocketAddress address, Codec<I, O> codec,
+                                                      StateMachine<I, O> machine, ServerLimits limits)
+            throws Exception {
+        StateTableServer<I, O> server = new StateTableServer<>(runtime, address, codec, machine, limits);
+        server.started.await(); // a strand latch: a caller on the same carrier parks, the server strand runs
+        if (server.startFailure != null) {
+            server.listener.close();
+            throw server.startFailure;
+        }
+        return server;
+    }
+
+    /**
+     * Returns the address the server listens on.
+     *
+     * @return the address
+     */
+    public SocketAddress localAddress() {
+        return localAddress;
+    }
+
+    /**
+     * Returns the number of requests in the table now (a snapshot, for monitoring).
+     *
+     * @return the counters
+     */
+    public ServerStats stats() {
+        return stats;
+    }
+
+    private void run() {
+        try {
+            selector = StrandSelector.open();
+            acceptKey = selector.register(listener, SelectionKey.OP_ACCEPT, null);
+        } catch (IOException | RuntimeException e) {
+            startFailure = e;
+            started.countDown();
+            ended.countDown();
+            return;
+        }
+        started.countDown();
+        try {
+            long lastSweep = System.nanoTime();
+            while (!finished()) {
+                selector.select(TICK, this::onReady);
+                for (Completion c; (c = completions.poll()) != null; ) {
+                    onCompletion(c);
+                }
+                if (closing && !shutdownBegun) {
+                    beginShutdown();
+                }
+                long now = System.nanoTime();
+                if (now - lastSweep >= TICK.toNanos()) {
+                    sweep(now);
+                    lastSweep = now;
+                }
+                publishStats();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "the state-table server failed; closing it", e);
+        } finally {
+            endShutdown();
+        }
+    }
+
+    private boolean finished() {
+        if (!shutdownBegun) {
+            return false;
+        }
+        return connections.isEmpty() || System.nanoTime() - shutdownDeadline >= 0;
+    }
+
+    private void onReady(StrandSelector.Key key) {
+        if (key == acceptKey) {
+            acceptAll();
+            return;
+        }
+        @SuppressWarnings("unchecked") // only Conns are attached, besides the listener's null
+        Conn c = (Conn) key.attachment();
+        if (c.closed) {
+            return;
+        }
+        if ((key.readyOps() & SelectionKey.OP_WRITE) != 0) {
+            flush(c);
+        }
+        if (!c.closed && (key.readyOps() & SelectionKey.OP_READ) != 0) {
+            readFrom(c);
+        }
+    }
+
+    private void acceptAll() {
+        while (connections.size() < limits.maxConnections()) {
+            SocketChannel channel;
+            try {
+                channel = listener.accept();
+            } catch (IOException e) {
+                if (!closing) {
+                    LOG.log(System.Logger.Level.WARNING, "accept failed", e);
+                }
+                return;
+            }
+            if (channel == null) {
+                return;
+            }
+            InetAddress source;
+            try {
+                source = channel.getRemoteAddress() instanceof InetSocketAddress inet ? inet.getAddress()
+                        : InetAddress.getLoopbackAddress();
+                int n = perSource.merge(source, 1, Integer::sum);
+                if (n > limits.maxConnectionsPerSource()) {
+                    perSource.merge(source, -1, Integer::sum);
+                    refusedPerSource++;
+                    channel.close();
+                    continue;
+                }
+                channel.configureBlocking(false);
+                channel.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+                Conn c = new Conn(channel, source);
+                c.key = selector.register(channel, SelectionKey.OP_READ, c);
+                connections.add(c);
+                accepted++;
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "could not set up an accepted connection: " + e);
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // closing anyway
+                }
+            }
+        }
+        acceptKey.interestOps(0); // at the cap: newcomers wait in the backlog until a connection ends
+    }
+
+    private void readFrom(Conn c) {
+        int n;
+        try {
+            if (!c.in.hasRemaining()) {
+                grow(c);
+            }
+            n = c.channel.read(c.in);
+        } catch (IOException e) {
+            close(c);
+            return;
+        }
+        if (n < 0) {
+            c.inputEnded = true;
+            if (!c.pending && c.out.isEmpty()) {
+                close(c);
+            } else {
+                c.key.interestOps(c.key.interestOps() & ~SelectionKey.OP_READ);
+            }
+            return;
+        }
+        if (n > 0) {
+            if (c.in.position() == n) {
+                c.requestStarted = System.nanoTime(); // the first bytes of a request
+            }
+            c.lastActive = System.nanoTime();
+        }
+        decodeNext(c);
+    }
+
+    /** A full buffer holds part of one request: double it, up to the codec's own limits (which throw first). */
+    private void grow(Conn c) {
+        ByteBuffer bigger = ByteBuffer.allocate(c.in.capacity() * 2);
+        c.in.flip();
+        bigger.put(c.in);
+        c.in = bigger;
+    }
+
+    /** Decodes the next request from the connection's buffer, if it is not busy with one. */
+    private void decodeNext(Conn c) {
+        if (c.pending || !c.out.isEmpty() || c.closed) {
+            return;
+        }
+        c.in.flip();
+        I request;
+        try {
+            request = codec.decode(c.in);
+        } catch (IOException malformed) {
+            c.in.compact();
+            failedRequests++;
+            respond(c, null, codec.error(malformed), false);
+            return;
+        } catch (RuntimeException e) {
+            c.in.compact();
+            LOG.log(System.Logger.Level.ERROR, "the codec failed; closing the connection", e);
+            close(c);
+            return;
+        }
+        c.in.compact();
+        if (request == null) {
+            if (c.inputEnded) {
+                close(c);
+            } else if (c.in.position() > 0 && c.requestStarted == 0) {
+                c.requestStarted = System.nanoTime();
+            }
+            return;
+        }
+        c.requestStarted = c.in.position() > 0 ? System.nanoTime() : 0;
+        requests++;
+        c.pending = true;
+        c.key.interestOps(c.key.interestOps() & ~SelectionKey.OP_READ);
+        Entry e = new Entry(nextId++, c, request);
+        table.put(e.id, e);
+        StateMachine.Transition<O> t;
+        try {
+            t = machine.start(e.id, request);
+        } catch (Exception failed) {
+            fail(e, failed);
+            return;
+        }
+        apply(e, t);
+    }
+
+    private void apply(Entry e, StateMachine.Transition<O> t) {
+        switch (t) {
+            case StateMachine.Reply<O> reply -> {
+                table.remove(e.id);
+                e.conn.pending = false;
+                if (e.conn.closed) {
+                    return; // the client left; nobody to answer
+                }
+                boolean keepAlive = !closing && !e.conn.inputEnded && codec.keepAlive(e.request, reply.response());
+                respond(e.conn, e.request, reply.response(), keepAlive);
+            }
+            case StateMachine.Await<O> await -> {
+                e.state = await.state();
+                long id = e.id;
+                await.work().whenComplete((result, failure) -> {
+                    completions.add(new Completion(id, result, failure));
+                    StrandSelector s = selector;
+                    if (s != null) {
+                        s.wakeup();
+                    }
+                });
+            }
+        }
+    }
+
+    private void onCompletion(Completion c) {
+        Entry e = table.get(c.id());
+        if (e == null) {
+            return; // cut at shutdown
+        }
+        StateMachine.Transition<O> t;
+        try {
+            t = machine.resume(e.id, e.state, c.result(), c.failure());
+        } catch (Exception failed) {
+            fail(e, failed);
+            return;
+        }
+        apply(e, t);
+    }
+
+    private void fail(Entry e, Exception failed) {
+        table.remove(e.id);
+        e.conn.pending = false;
+        failedRequests++;
+        if (!e.conn.closed) {
+            respond(e.conn, null, codec.serviceFailed(failed), false);
+        }
+    }
+
+    private void respond(Conn c, I request, O response, boolean keepAlive) {
+        if (response == null) {
+            close(c);
+            return;
+        }
+        try {
+            c.out.add(codec.encode(request, response, keepAlive));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "the codec could not encode a response; closing the connection", e);
+            close(c);
+            return;
+        }
+        c.closeAfterWrite = !keepAlive;
+        c.writeStarted = System.nanoTime();
+        flush(c);
+    }
+
+    private void flush(Conn c) {
+        try {
+            while (!c.out.isEmpty()) {
+                ByteBuffer b = c.out.peek();
+                c.channel.write(b);
+                if (b.hasRemaining()) {
+                    c.key.interestOps(c.key.interestOps() | SelectionKey.OP_WRITE);
+                    return;
+                }
+                c.out.poll();
+            }
+        } catch (IOException e) {
+            close(c);
+            return;
+        }
+        c.key.interestOps(c.key.interestOps() & ~SelectionKey.OP_WRITE);
+        c.lastActive = System.nanoTime();
+        if (c.closeAfterWrite || closing) {
+            if (c.closeAfterWrite) {
+                lingerThenClose(c);
+            } else {
+                close(c);
+            }
+            return;
+        }
+        if (!c.inputEnded) {
+            c.key.interestOps(c.key.interestOps() | SelectionKey.OP_READ);
+        }
+        decodeNext(c); // a pipelined request may already be in the buffer
+    }
+
+    /** After an error: half-close so the client reads the response before the close, as the other servers do. */
+    private void lingerThenClose(Conn c) {
+        try {
+            c.channel.shutdownOutput();
+        } catch (IOException e) {
+            // closing anyway
+        }
+        close(c);
+    }
+
+    private void close(Conn c) {
+        if (c.closed) {
+            return;
+        }
+        c.closed = true;
+        c.key.cancel();
+        try {
+            c.channel.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+        connections.remove(c);
+        perSource.computeIfPresent(c.source, (a, n) -> n == 1 ? null : n - 1);
+        if (!closing && acceptKey.isValid() && connections.size() < limits.maxConnections()) {
+            acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+        }
+    }
+
+    /** Timeouts: idle connections, requests past their deadline, writes past theirs. */
+    private void sweep(long now) {
+        for (Conn c : List.copyOf(connections)) {
+            if (!c.out.isEmpty()) {
+                if (now - c.writeStarted > limits.writeTimeout().toNanos()) {
+                    writeTimeouts++;
+                    close(c);
+                }
+            } else if (!c.pending && c.in.position() > 0) {
+                if (now - c.requestStarted > limits.requestTimeout().toNanos()) {
+                    failedRequests++;
+                    respond(c, null, codec.error(new SocketTimeoutException("the request did not arrive within "
+                            + limits.requestTimeout())), false);
+                }
+            } else if (!c.pending && now - c.lastActive > limits.idleTimeout().toNanos()) {
+                close(c);
+            }
+        }
+    }
+
+    private void publishStats() {
+        stats = new ServerStats(accepted, refusedPerSource, requests, failedRequests, writeTimeouts,
+                connections.size());
+    }
+
+    private void beginShutdown() {
+        shutdownBegun = true;
+        acceptKey.cancel();
+        try {
+            listener.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing the listener", e);
+        }
+        for (Conn c : List.copyOf(connections)) {
+            if (c.idle()) {
+                idleClosedAtShutdown++;
+                close(c);
+            } else {
+                inFlightAtShutdown++;
+            }
+        }
+    }
+
+    private void endShutdown() {
+        List<String> cut = new ArrayList<>();
+        for (Conn c : List.copyOf(connections)) {
+            cut.add(c.describe());
+            close(c);
+        }
+        table.clear();
+        try {
+            listener.close();
+            if (selector != null) {
+                selector.close();
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing the state-table server", e);
+        }
+        publishStats();
+        long start = shutdownStarted == 0 ? System.nanoTime() : shutdownStarted;
+        report = new ShutdownReport(idleClosedAtShutdown, Math.max(0, inFlightAtShutdown - cut.size()),
+                List.copyOf(cut), Duration.ofNanos(System.nanoTime() - start));
+        ended.countDown();
+    }
+
+    /**
+     * Shuts down gracefully: stops accepting, closes idle connections, lets requests in the table finish within
+     * {@code grace}, then cuts the rest. Any thread; later calls return the first report.
+     *
+     * @param grace how long in-flight requests may take
+     * @return the report
+     */
+    public ShutdownReport shutdown(Duration grace) {
+        synchronized (shutdownLock) {
+            if (!closing) {
+                shutdownStarted = System.nanoTime();
+                shutdownDeadline = shutdownStarted + Math.max(0, grace.toNanos());
+                closing = true;
+                StrandSelector s = selector;
+                if (s != null) {
+                    s.wakeup();
+                }
+            }
+        }
+        try {
+            ended.await();
+            strand.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Strand.current().interrupt();
+            return new ShutdownReport(0, 0, List.of("interrupted while waiting for the shutdown"), Duration.ZERO);
+        }
+        return report;
+    }
+
+    /** Shuts down within the limits' shutdown grace. */
+    @Override
+    public void close() {
+        shutdown(limits.shutdownGrace());
+    }
+}
