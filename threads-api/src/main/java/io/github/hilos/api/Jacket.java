@@ -31,4 +31,57 @@ public final class Jacket {
         }
         return task.call();
     }
+
+    /**
+     * Waits for an asynchronous result as a strand-blocking call: the calling strand parks until {@code stage}
+     * completes (no pool thread is used), so that asynchronous APIs such as the JDK {@code HttpClient} read like
+     * blocking calls in strand code.
+     *
+     * @param stage the pending result
+     * @param <T> its type
+     * @return the result
+     * @throws Exception what the stage failed with (unwrapped from {@link java.util.concurrent.CompletionException}
+     *     and {@link java.util.concurrent.ExecutionException}); {@link InterruptedException} if the strand is
+     *     interrupted while it waits (the stage is left running)
+     */
+    public static <T> T await(java.util.concurrent.CompletionStage<T> stage) throws Exception {
+        return await(stage, null);
+    }
+
+    /**
+     * Waits at most {@code timeout} for an asynchronous result; see {@link #await(java.util.concurrent.CompletionStage)}.
+     *
+     * @param stage the pending result
+     * @param timeout the longest wait, or null for none
+     * @param <T> its type
+     * @return the result
+     * @throws java.util.concurrent.TimeoutException if it is not complete in time (the stage is left running)
+     * @throws Exception what the stage failed with, or {@link InterruptedException}
+     */
+    public static <T> T await(java.util.concurrent.CompletionStage<T> stage, java.time.Duration timeout)
+            throws Exception {
+        java.util.concurrent.CompletableFuture<T> future = Objects.requireNonNull(stage, "stage").toCompletableFuture();
+        if (!future.isDone()) {
+            io.github.hilos.sync.CountDownLatch done = new io.github.hilos.sync.CountDownLatch(1);
+            future.whenComplete((r, e) -> done.countDown());
+            if (timeout == null) {
+                done.await();
+            } else if (!done.await(timeout)) {
+                throw new java.util.concurrent.TimeoutException("not complete within " + timeout);
+            }
+        }
+        try {
+            return future.join();
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                    ? e.getCause() : e;
+            if (cause instanceof java.util.concurrent.ExecutionException ee && ee.getCause() != null) {
+                cause = ee.getCause();
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw (Exception) cause;
+        }
+    }
 }

@@ -11,5 +11,5 @@ package io.github.hilos.tck;
  * test class path.
  */
 public interface RuntimeTck extends StrandTck, ParkTck, SyncTck, ChannelTck, SelectTck, CrossRuntimeTck, NetTck,
-        SelectorTck, FilesTck {
+        SelectorTck, AwaitTck, FilesTck {
 }

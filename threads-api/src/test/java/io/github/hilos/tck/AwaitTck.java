@@ -1,0 +1,50 @@
+package io.github.hilos.tck;
+
+import io.github.hilos.api.Jacket;
+import io.github.hilos.api.Strand;
+import io.github.hilos.api.StrandRuntime;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** {@link Jacket#await}: an asynchronous result as a strand-blocking call. */
+public interface AwaitTck extends RuntimeUnderTest {
+
+    @Test
+    default void awaitParksOnlyTheStrandUntilAnotherStrandCompletesIt() throws Exception {
+        try (StrandRuntime rt = open()) {
+            CompletableFuture<String> future = new CompletableFuture<>();
+            Tck.Failures failures = new Tck.Failures();
+            Strand waiter = rt.spawn("waiter", failures.guard(i -> assertEquals("done", Jacket.await(future)), 0));
+            // On a one-carrier runtime this strand runs only if the waiter parked rather than blocked the carrier.
+            Strand completer = rt.spawn("completer", failures.guard(i -> future.complete("done"), 0));
+            Tck.awaitEnd(completer, failures);
+            Tck.awaitEnd(waiter, failures);
+            failures.rethrow();
+        }
+    }
+
+    @Test
+    default void awaitUnwrapsFailuresAndTimesOut() throws Exception {
+        try (StrandRuntime rt = open()) {
+            rt.run(() -> {
+                IOException boom = new IOException("boom");
+                assertEquals(boom, assertThrows(IOException.class,
+                        () -> Jacket.await(CompletableFuture.failedFuture(boom))));
+                assertEquals(boom, assertThrows(IOException.class,
+                        () -> Jacket.await(CompletableFuture.supplyAsync(() -> 1)
+                                .thenCompose(x -> CompletableFuture.failedFuture(boom)))));
+                assertThrows(TimeoutException.class,
+                        () -> Jacket.await(new CompletableFuture<>(), Duration.ofMillis(20)));
+                assertEquals(7, Jacket.await(CompletableFuture.completedFuture(7)));
+                return null;
+            });
+        }
+    }
+}
