@@ -1,0 +1,423 @@
+package io.github.hilos.server;
+
+import io.github.hilos.api.Jacket;
+import io.github.hilos.api.Strand;
+import io.github.hilos.api.StrandRuntime;
+import io.github.hilos.net.StrandServerSocket;
+import io.github.hilos.net.StrandSocket;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The chapter's super-server, as inetd: it listens on several ports, each naming a service, and starts a handler
+ * per connection: a new strand running Java code, or a new process whose standard input and output are bridged
+ * to the socket (inetd's {@code nowait} services). Each service has caps on its running instances, on connections
+ * from one source, and on its connection rate; a connection over a cap is closed at once and counted, and the
+ * service goes on.
+ *
+ * <pre>{@code
+ * SuperServer inetd = SuperServer.on(runtime)
+ *         .strandService("echo", new InetSocketAddress(7007), SuperServer.Caps.DEFAULTS, socket -> { ... })
+ *         .processService("upper", new InetSocketAddress(7008), SuperServer.Caps.DEFAULTS,
+ *                 List.of("tr", "a-z", "A-Z"))
+ *         .start();
+ * }</pre>
+ *
+ * <p>Processes are started and their pipes read and written through {@link Jacket#call}, so on user-level runtimes
+ * only the bridging strands wait. A process's standard error is discarded; when the client half-closes, the
+ * process's input is closed; when the process closes its output, the socket's output is; the connection ends
+ * when both have and the process has exited.
+ */
+public final class SuperServer implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger("io.github.hilos.server");
+
+    /**
+     * The caps of one service.
+     *
+     * @param maxInstances handlers running at once
+     * @param maxPerSource connections at once from one remote address
+     * @param maxPerMinute connections accepted per minute (a sliding window); inetd's {@code cpm}
+     */
+    public record Caps(int maxInstances, int maxPerSource, int maxPerMinute) {
+
+        /** 64 instances, 16 per source, 600 a minute. */
+        public static final Caps DEFAULTS = new Caps(64, 16, 600);
+
+        /**
+         * Checks the caps.
+         *
+         * @throws IllegalArgumentException on a non-positive cap, naming it
+         */
+        public Caps {
+            if (maxInstances <= 0 || maxPerSource <= 0 || maxPerMinute <= 0) {
+                throw new IllegalArgumentException("caps must be positive: instances " + maxInstances
+                        + ", per source " + maxPerSource + ", per minute " + maxPerMinute);
+            }
+        }
+    }
+
+    /** Java code serving one connection in its own strand; the connection is closed when it returns. */
+    @FunctionalInterface
+    public interface ConnectionHandler {
+        /**
+         * Serves the connection.
+         *
+         * @param connection the client's socket
+         * @throws Exception on failure (logged; the connection is closed)
+         */
+        void serve(StrandSocket connection) throws Exception;
+    }
+
+    /** A process service's command: the super-server bridges it itself (it needs the runtime). */
+    private record ProcessCommand(List<String> command) implements ConnectionHandler {
+        @Override
+        public void serve(StrandSocket connection) {
+            throw new IllegalStateException("bridged by the super-server");
+        }
+    }
+
+    /**
+     * A service's counters.
+     *
+     * @param served connections handed to a handler
+     * @param refused connections closed at once by a cap
+     * @param running handlers running now
+     */
+    public record ServiceStats(long served, long refused, int running) {
+    }
+
+    private final StrandRuntime runtime;
+    private final List<Service> services;
+    private final Set<Strand> strands = ConcurrentHashMap.newKeySet();
+    private volatile boolean closing;
+
+    private final class Service {
+        final String name;
+        final SocketAddress address;
+        final Caps caps;
+        final ConnectionHandler handler;
+        StrandServerSocket listener;
+        final AtomicInteger running = new AtomicInteger();
+        final Map<InetAddress, AtomicInteger> perSource = new ConcurrentHashMap<>();
+        /** Accept times of the last minute, oldest first; the acceptor strand only. */
+        final java.util.ArrayDeque<Long> window = new java.util.ArrayDeque<>();
+        final LongAdder served = new LongAdder();
+        final LongAdder refused = new LongAdder();
+        final Set<StrandSocket> open = ConcurrentHashMap.newKeySet();
+
+        Service(String name, SocketAddress address, Caps caps, ConnectionHandler handler) {
+            this.name = name;
+            this.address = address;
+            this.caps = caps;
+            this.handler = handler;
+        }
+    }
+
+    /** Collects the services of a super-server. */
+    public static final class Builder {
+        private final StrandRuntime runtime;
+        private final Map<String, Object[]> services = new LinkedHashMap<>();
+
+        private Builder(StrandRuntime runtime) {
+            this.runtime = Objects.requireNonNull(runtime, "runtime");
+        }
+
+        /**
+         * Adds a service served by a new strand per connection.
+         *
+         * @param name the service's name (unique)
+         * @param address where it listens
+         * @param caps its caps
+         * @param handler what serves a connection
+         * @return this builder
+         */
+        public Builder strandService(String name, SocketAddress address, Caps caps, ConnectionHandler handler) {
+            add(name, address, caps, Objects.requireNonNull(handler, "handler"));
+            return this;
+        }
+
+        /**
+         * Adds a service served by a new process per connection, its standard input and output bridged to the
+         * socket.
+         *
+         * @param name the service's name (unique)
+         * @param address where it listens
+         * @param caps its caps
+         * @param command the program and its arguments
+         * @return this builder
+         */
+        public Builder processService(String name, SocketAddress address, Caps caps, List<String> command) {
+            List<String> cmd = List.copyOf(command);
+            if (cmd.isEmpty()) {
+                throw new IllegalArgumentException("service " + name + ": empty command");
+            }
+            add(name, address, caps, new ProcessCommand(cmd));
+            return this;
+        }
+
+        private void add(String name, SocketAddress address, Caps caps, ConnectionHandler handler) {
+            Objects.requireNonNull(name, "name");
+            if (services.containsKey(name)) {
+                throw new IllegalArgumentException("service " + name + " is defined twice");
+            }
+            services.put(name, new Object[] {Objects.requireNonNull(address, "address"),
+                    Objects.requireNonNull(caps, "caps"), handler});
+        }
+
+        /**
+         * Binds every port and starts accepting.
+         *
+         * @return the running super-server
+         * @throws Exception if a port cannot be bound (the ones already bound are closed)
+         */
+        public SuperServer start() throws Exception {
+            if (services.isEmpty()) {
+                throw new IllegalStateException("a super-server needs at least one service");
+            }
+            return new SuperServer(runtime, services);
+        }
+    }
+
+    /**
+     * Starts describing a super-server on {@code runtime}.
+     *
+     * @param runtime the runtime its strands run on
+     * @return a builder
+     */
+    public static Builder on(StrandRuntime runtime) {
+        return new Builder(runtime);
+    }
+
+    private SuperServer(StrandRuntime runtime, Map<String, Object[]> definitions) throws Exception {
+        this.runtime = runtime;
+        List<Service> all = new ArrayList<>();
+        try {
+            for (Map.Entry<String, Object[]> d : definitions.entrySet()) {
+                Object[] v = d.getValue();
+                Service s = new Service(d.getKey(), (SocketAddress) v[0], (Caps) v[1], (ConnectionHandler) v[2]);
+                s.listener = runtime.run(() -> StrandServerSocket.bind(s.address, 256));
+                all.add(s);
+            }
+        } catch (Exception e) {
+            for (Service s : all) {
+                s.listener.close();
+            }
+            throw e;
+        }
+        this.services = List.copyOf(all);
+        for (Service s : services) {
+            track(runtime.spawn("inetd-" + s.name, () -> acceptLoop(s)));
+        }
+    }
+
+    private void track(Strand s) {
+        strands.add(s);
+    }
+
+    private void acceptLoop(Service s) {
+        while (!closing) {
+            StrandSocket connection;
+            try {
+                connection = s.listener.accept();
+            } catch (IOException e) {
+                if (!closing) {
+                    LOG.log(System.Logger.Level.ERROR, "service " + s.name + " stopped accepting", e);
+                }
+                return;
+            }
+            InetAddress source;
+            try {
+                source = connection.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress()
+                        : InetAddress.getLoopbackAddress();
+            } catch (IOException e) {
+                closeQuietly(connection);
+                continue;
+            }
+            if (!admit(s, source)) {
+                s.refused.increment();
+                closeQuietly(connection);
+                continue;
+            }
+            s.served.increment();
+            s.open.add(connection);
+            try {
+                track(runtime.spawn(s.name + "-handler", () -> {
+                    try (connection) {
+                        if (s.handler instanceof ProcessCommand p) {
+                            bridgeProcess(p.command(), connection);
+                        } else {
+                            s.handler.serve(connection);
+                        }
+                    } catch (Exception e) {
+                        if (!closing) {
+                            LOG.log(System.Logger.Level.DEBUG, "service " + s.name + ": handler failed: " + e);
+                        }
+                    } finally {
+                        s.open.remove(connection);
+                        release(s, source);
+                    }
+                }));
+            } catch (RuntimeException e) {
+                s.open.remove(connection);
+                release(s, source);
+                closeQuietly(connection);
+                LOG.log(System.Logger.Level.ERROR, "service " + s.name + ": could not start a handler", e);
+            }
+        }
+    }
+
+    /** The caps, checked by the acceptor strand; instances and sources are released by the handlers. */
+    private static boolean admit(Service s, InetAddress source) {
+        long now = System.nanoTime();
+        long minute = Duration.ofMinutes(1).toNanos();
+        while (!s.window.isEmpty() && now - s.window.peekFirst() >= minute) {
+            s.window.pollFirst();
+        }
+        if (s.window.size() >= s.caps.maxPerMinute()) {
+            return false;
+        }
+        if (s.running.incrementAndGet() > s.caps.maxInstances()) {
+            s.running.decrementAndGet();
+            return false;
+        }
+        if (s.perSource.computeIfAbsent(source, a -> new AtomicInteger()).incrementAndGet() > s.caps.maxPerSource()) {
+            s.perSource.computeIfPresent(source, (a, n) -> n.decrementAndGet() == 0 ? null : n);
+            s.running.decrementAndGet();
+            return false;
+        }
+        s.window.addLast(now);
+        return true;
+    }
+
+    private static void release(Service s, InetAddress source) {
+        s.perSource.computeIfPresent(source, (a, n) -> n.decrementAndGet() == 0 ? null : n);
+        s.running.decrementAndGet();
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+
+    /** Runs {@code command} with its standard input and output bridged to {@code socket}. */
+    private void bridgeProcess(List<String> command, StrandSocket socket) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process process = Jacket.call(pb::start);
+        try {
+            OutputStream stdin = process.getOutputStream();
+            InputStream stdout = process.getInputStream();
+            Strand toProcess = runtime.spawn("process-input", () -> {
+                ByteBuffer buffer = ByteBuffer.allocate(8192);
+                try {
+                    while (socket.read(buffer) >= 0) {
+                        buffer.flip();
+                        byte[] chunk = new byte[buffer.remaining()];
+                        buffer.get(chunk);
+                        buffer.clear();
+                        Jacket.call(() -> {
+                            stdin.write(chunk);
+                            stdin.flush();
+                            return null;
+                        });
+                    }
+                } catch (Exception e) {
+                    LOG.log(System.Logger.Level.DEBUG, "client to process: " + e);
+                } finally {
+                    try {
+                        Jacket.call(() -> {
+                            stdin.close();
+                            return null;
+                        });
+                    } catch (Exception e) {
+                        LOG.log(System.Logger.Level.DEBUG, "closing the process's input: " + e);
+                    }
+                }
+            });
+            byte[] chunk = new byte[8192];
+            for (;;) {
+                int n = Jacket.call(() -> stdout.read(chunk));
+                if (n < 0) {
+                    break;
+                }
+                socket.write(ByteBuffer.wrap(chunk, 0, n));
+            }
+            socket.shutdownOutput();
+            Jacket.call(process::waitFor);
+            socket.shutdownInput(); // the client may keep its side open: stop reading it
+            toProcess.join(Duration.ofSeconds(5));
+        } finally {
+            process.destroy();
+        }
+    }
+
+    /**
+     * Returns the counters of every service, by name.
+     *
+     * @return the counters
+     */
+    public Map<String, ServiceStats> stats() {
+        Map<String, ServiceStats> out = new LinkedHashMap<>();
+        for (Service s : services) {
+            out.put(s.name, new ServiceStats(s.served.sum(), s.refused.sum(), s.running.get()));
+        }
+        return out;
+    }
+
+    /**
+     * Returns where a service listens.
+     *
+     * @param name the service
+     * @return its address, with the actual port
+     * @throws IOException if it is closed
+     * @throws IllegalArgumentException if there is no such service
+     */
+    public SocketAddress localAddress(String name) throws IOException {
+        for (Service s : services) {
+            if (s.name.equals(name)) {
+                return s.listener.localAddress();
+            }
+        }
+        throw new IllegalArgumentException("no service named " + name);
+    }
+
+    /** Stops accepting, closes the open connections (their handlers end), and waits up to 5 s for the strands. */
+    @Override
+    public void close() {
+        closing = true;
+        for (Service s : services) {
+            closeQuietly(s.listener);
+            for (StrandSocket c : s.open) {
+                closeQuietly(c);
+            }
+        }
+        long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        for (Strand s : strands) {
+            try {
+                s.join(Duration.ofNanos(Math.max(0, until - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Strand.current().interrupt();
+                return;
+            }
+        }
+    }
+}

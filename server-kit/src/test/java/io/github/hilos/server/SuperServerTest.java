@@ -1,0 +1,122 @@
+package io.github.hilos.server;
+
+import io.github.hilos.api.RuntimeOptions;
+import io.github.hilos.api.Runtimes;
+import io.github.hilos.api.StrandRuntime;
+import io.github.hilos.net.StrandSocket;
+import io.github.hilos.sync.CountDownLatch;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The inetd-like super-server: strand and process services on several ports, and their caps. */
+class SuperServerTest {
+
+    static final SocketAddress ANY = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+
+    static StrandRuntime open(String name) {
+        return name.equals("hybrid") ? Runtimes.open(name, RuntimeOptions.defaults().with("carriers", "2"))
+                : Runtimes.open(name);
+    }
+
+    static void echo(StrandSocket s) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(512);
+        while (s.read(b) >= 0) {
+            b.flip();
+            s.write(b);
+            b.clear();
+        }
+    }
+
+    /** Sends {@code text}, half-closes, returns everything the service sent back. */
+    static String roundTrip(SocketAddress address, String text) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(address, 10_000);
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+            s.shutdownOutput();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** True when the super-server closed the connection at once (refused by a cap). */
+    static boolean refused(SocketAddress address) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(address, 10_000);
+            s.setSoTimeout(20_000);
+            return s.getInputStream().read() < 0;
+        } catch (java.net.SocketException reset) {
+            return true;
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"klt", "jdk-virtual", "ult", "hybrid"})
+    void strandAndProcessServicesOnTheirPorts(String name) throws Exception {
+        try (StrandRuntime rt = open(name);
+             SuperServer inetd = SuperServer.on(rt)
+                     .strandService("echo", ANY, SuperServer.Caps.DEFAULTS, SuperServerTest::echo)
+                     .processService("upper", ANY, SuperServer.Caps.DEFAULTS, List.of("tr", "a-z", "A-Z"))
+                     .processService("cat", ANY, SuperServer.Caps.DEFAULTS, List.of("cat"))
+                     .start()) {
+            assertEquals("hello", roundTrip(inetd.localAddress("echo"), "hello"));
+            assertEquals("HELLO, PROCESS\n", roundTrip(inetd.localAddress("upper"), "hello, process\n"));
+            String big = "line of text\n".repeat(20_000); // more than a pipe buffer each way
+            assertEquals(big, roundTrip(inetd.localAddress("cat"), big));
+            assertEquals(1, inetd.stats().get("upper").served());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"klt", "ult", "hybrid"})
+    void instancePerSourceAndRateCapsRefuseAndTheServiceGoesOn(String name) throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        SuperServer.ConnectionHandler held = s -> {
+            release.await();
+            s.write(ByteBuffer.wrap(new byte[] {'k'}));
+        };
+        try (StrandRuntime rt = open(name);
+             SuperServer inetd = SuperServer.on(rt)
+                     .strandService("one", ANY, new SuperServer.Caps(1, 10, 100), held)
+                     .strandService("per-source", ANY, new SuperServer.Caps(10, 1, 100), held)
+                     .strandService("rate", ANY, new SuperServer.Caps(10, 10, 2), SuperServerTest::echo)
+                     .start();
+             Socket first = new Socket();
+             Socket firstFromSource = new Socket()) {
+            first.connect(inetd.localAddress("one"), 10_000);
+            firstFromSource.connect(inetd.localAddress("per-source"), 10_000);
+            awaitRunning(inetd, "one", 1);
+            awaitRunning(inetd, "per-source", 1);
+            assertEquals(true, refused(inetd.localAddress("one")), "a second instance is refused");
+            assertEquals(true, refused(inetd.localAddress("per-source")), "a second connection from the source");
+            release.countDown();
+            assertEquals('k', first.getInputStream().read(), "the admitted one is served");
+            assertEquals('k', firstFromSource.getInputStream().read());
+
+            assertEquals("a", roundTrip(inetd.localAddress("rate"), "a"));
+            assertEquals("b", roundTrip(inetd.localAddress("rate"), "b"));
+            assertEquals(true, refused(inetd.localAddress("rate")), "the third connection in a minute");
+            assertEquals(1, inetd.stats().get("rate").refused());
+            assertEquals(1, inetd.stats().get("one").refused());
+        }
+    }
+
+    private static void awaitRunning(SuperServer inetd, String service, int n) throws InterruptedException {
+        for (long until = System.nanoTime() + 10_000_000_000L; inetd.stats().get(service).running() < n; ) {
+            if (System.nanoTime() > until) {
+                throw new AssertionError(service + " never ran " + n);
+            }
+            Thread.sleep(2);
+        }
+    }
+}
