@@ -3,7 +3,9 @@
  */
 module io.github.hilos.server {
     requires transitive io.github.hilos.api;
+    requires transitive java.net.http;
 
     exports io.github.hilos.server;
     exports io.github.hilos.server.http;
+    exports io.github.hilos.client;
 }
