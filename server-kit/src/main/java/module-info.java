@@ -7,5 +7,6 @@ module io.github.hilos.server {
 
     exports io.github.hilos.server;
     exports io.github.hilos.server.http;
+    exports io.github.hilos.server.examples;
     exports io.github.hilos.client;
 }

@@ -50,6 +50,16 @@ public interface Codec<I, O> {
     }
 
     /**
+     * Tells whether this codec tells the client, in a response, that the connection ends (HTTP's
+     * {@code Connection: close}), so that a server may end connections cleanly between requests; false by default.
+     *
+     * @return whether responses can announce the close
+     */
+    default boolean signalsClose() {
+        return false;
+    }
+
+    /**
      * Tells whether the connection may carry another request after this exchange (HTTP: version and
      * {@code Connection}); true by default.
      *

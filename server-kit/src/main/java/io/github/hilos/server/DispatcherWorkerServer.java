@@ -27,13 +27,15 @@ public final class DispatcherWorkerServer<I, O> extends StrandServer<I, O> {
 
     /** A request in the queue, and where its worker leaves the answer. */
     private static final class Job<I, O> {
+        final Service<I, O> session;
         final I request;
         final CountDownLatch done = new CountDownLatch(1);
         /** Written by the worker before {@code done} opens, read by the reader after (latch ordering). */
         O response;
         Exception failure;
 
-        Job(I request) {
+        Job(Service<I, O> session, I request) {
+            this.session = session;
             this.request = request;
         }
     }
@@ -104,7 +106,7 @@ public final class DispatcherWorkerServer<I, O> extends StrandServer<I, O> {
             for (;;) {
                 Job<I, O> job = queue.receive();
                 try {
-                    job.response = service.handle(job.request);
+                    job.response = job.session.handle(job.request);
                 } catch (Exception e) {
                     job.failure = e;
                 } finally {
@@ -119,8 +121,8 @@ public final class DispatcherWorkerServer<I, O> extends StrandServer<I, O> {
     }
 
     @Override
-    protected O answer(I request) throws Exception {
-        Job<I, O> job = new Job<>(request);
+    protected O answer(Service<I, O> session, I request) throws Exception {
+        Job<I, O> job = new Job<>(session, request);
         if (!queue.trySend(job)) {
             return codec.overloaded();
         }

@@ -6,7 +6,10 @@ import java.net.SocketAddress;
 
 /**
  * The chapter's iterative server: one strand accepts a connection and serves it to its end before it accepts the
- * next. Simple, and the slowest: a client waits while another is served.
+ * next. Simple, and the slowest: a client waits while another is served. With a codec that can announce a close
+ * (HTTP), each connection carries one request, answered with {@code Connection: close}: a kept-alive client
+ * idling on its connection would otherwise stop the server for everyone. With other codecs a connection is served
+ * until the client closes it, as in the chapter.
  *
  * @param <I> the request type
  * @param <O> the response type
@@ -54,6 +57,11 @@ public final class IterativeServer<I, O> extends StrandServer<I, O> {
         IterativeServer<I, O> server = new IterativeServer<>(runtime, address, codec, service, limits);
         server.start();
         return server;
+    }
+
+    @Override
+    protected boolean keepsAlive() {
+        return !codec.signalsClose();
     }
 
     @Override

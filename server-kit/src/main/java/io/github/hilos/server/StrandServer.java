@@ -201,17 +201,23 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
     /**
      * Answers one request: {@link Service#handle} here; dispatcher/worker hands it to a worker instead.
      *
+     * @param session the service of this connection ({@link #service}, or the connection's own session)
      * @param request the request
      * @return the response
      * @throws Exception if the service fails
      */
-    protected O answer(I request) throws Exception {
-        return service.handle(request);
+    protected O answer(Service<I, O> session, I request) throws Exception {
+        return session.handle(request);
     }
 
     private void serve(Conn c) {
         StrandSocket connection = c.socket;
+        Service<I, O> session = null;
         try (connection) {
+            session = openSession();
+            if (session == null) {
+                return;
+            }
             FrameReader in = new FrameReader(connection, limits.readBufferBytes());
             for (;;) {
                 try {
@@ -244,7 +250,7 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
                 requests.increment();
                 O response;
                 try {
-                    response = answer(request);
+                    response = answer(session, request);
                 } catch (InterruptedException e) {
                     Strand.current().interrupt();
                     return;
@@ -255,7 +261,7 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
                     }
                     return;
                 }
-                boolean keepAlive = codec.keepAlive(request, response) && !closing;
+                boolean keepAlive = codec.keepAlive(request, response) && !closing && keepsAlive();
                 if (!respond(c, request, response, keepAlive) || !keepAlive
                         || !c.state.compareAndSet(Conn.ACTIVE, Conn.IDLE)) {
                     return;
@@ -268,9 +274,29 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "the codec failed; the connection is closed", e);
         } finally {
+            if (session != service && session instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    LOG.log(System.Logger.Level.WARNING, "closing a connection's session failed", e);
+                }
+            }
             c.state.set(Conn.CLOSED);
             connections.remove(c);
             release(c);
+        }
+    }
+
+    /** The connection's session (or the shared service); null if opening it failed (logged). */
+    private Service<I, O> openSession() {
+        if (!(service instanceof SessionService<I, O> sessions)) {
+            return service;
+        }
+        try {
+            return Objects.requireNonNull(sessions.openSession(), "openSession() returned null");
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "could not open a session; closing the connection", e);
+            return null;
         }
     }
 
@@ -474,6 +500,15 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
     @Override
     public void close() {
         shutdown(limits.shutdownGrace());
+    }
+
+    /**
+     * Tells whether the organization lets a connection carry several requests; true by default.
+     *
+     * @return whether to keep connections alive when the codec and the client allow it
+     */
+    protected boolean keepsAlive() {
+        return true;
     }
 
     /** Releases what the organization holds (worker queues); called by shutdown once no request is in flight. */

@@ -442,6 +442,11 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
     }
 
     @Override
+    public boolean signalsClose() {
+        return true;
+    }
+
+    @Override
     public boolean keepAlive(HttpRequest request, HttpResponse response) {
         return request.keepAlive() && !response.headers().hasToken("Connection", "close");
     }
