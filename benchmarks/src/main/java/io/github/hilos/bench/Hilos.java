@@ -33,6 +33,18 @@ public final class Hilos {
               memory [--strands N]
                   heap bytes per parked strand (default N = 1000000) on ult, hybrid and jdk-virtual, each in a
                   fresh JVM; klt is left out (its stacks are native memory, not heap)
+              serve <echo|http|files|stateful-files> [--runtime R] [--org O] [--port P] [--root DIR]
+                    [--bind ADDR] [--workers N] [--carriers N]
+                  runs a server-kit example (default: hybrid, thread-per-connection, 127.0.0.1:8080) until
+                  Ctrl-C, which shuts it down gracefully; O is iterative, thread-per-connection,
+                  dispatcher-worker or state-table; netty-http and jdk-http run the HTTP peers
+              servers [--disk-latency 1ms] [--hit-ratio 0] [--clients 64] [--duration 2s] [--runtime R]...
+                    [--org O]... [--workers N] [--chart FILE.svg]
+                  the chapter's server experiment: a file server with a simulated disk under each organization
+                  and runtime, loaded over loopback; requests/s, p50/p99 and the ratio to the iterative server
+              http [--connections 64] [--threads 2] [--duration 10s] [--chart FILE.svg]
+                  HTTP hello with keep-alive under wrk (from the system's packages): server-kit configurations
+                  beside Netty 4.2 and the JDK HttpServer on virtual threads, each in its own JVM
               jmh [JMH options]
                   the JMH suites (StrandBenchmarks, PeerBenchmarks, RawContinuationFloor), failing on error;
                   for example: jmh StrandBenchmarks.nullFork -p runtime=ult,jdk-virtual
@@ -72,6 +84,9 @@ public final class Hilos {
                 case "table" -> table(rest, out, err);
                 case "skynet" -> skynet(rest, out, err);
                 case "memory" -> memory(rest, out, err);
+                case "serve" -> ServeCommand.run(rest, out, err);
+                case "servers" -> ServersExperiment.run(rest, out, err);
+                case "http" -> HttpCompare.run(rest, out, err);
                 case "jmh" -> {
                     List<String> jmhArgs = new ArrayList<>(List.of("-foe", "true"));
                     jmhArgs.addAll(rest);
