@@ -34,7 +34,13 @@ class HilosCliTest {
         for (String[] args : List.of(new String[] {"tabel"}, new String[] {"table", "--fast"},
                 new String[] {"memory", "--strands", "0"},
                 new String[] {"table", "--chart"}, new String[] {"skynet", "--runtime", "nope"},
-                new String[] {"skynet", "--size", "12"}, new String[] {"skynet", "--size"})) {
+                new String[] {"skynet", "--size", "12"}, new String[] {"skynet", "--size"},
+                new String[] {"serve"}, new String[] {"serve", "gopher"}, new String[] {"serve", "http", "--org", "x"},
+                new String[] {"serve", "http", "--port", "70000"}, new String[] {"serve", "http", "--runtime", "nope"},
+                new String[] {"serve", "files", "--org", "state-table", "--port", "0"},
+                new String[] {"servers", "--disk-latency", "soon"}, new String[] {"servers", "--hit-ratio", "2"},
+                new String[] {"servers", "--org", "nope"}, new String[] {"servers", "--duration", "10ms"},
+                new String[] {"http", "--server", "nginx"}, new String[] {"http", "--connections", "-1"})) {
             Result r = run(args);
             assertEquals(2, r.code(), String.join(" ", args));
             assertTrue(r.err().startsWith("hilos: ") && r.err().contains("usage: hilos"), r.err());
@@ -44,6 +50,43 @@ class HilosCliTest {
         Result help = run("help");
         assertEquals(0, help.code());
         assertTrue(help.out().contains("table [--quick]"));
+    }
+
+    @Test
+    void theServerExperimentMeasuresEachOrganizationAndChecksTheClaim() throws Exception {
+        Path chart = Files.createTempFile("servers", ".svg");
+        try {
+            Result r = run("servers", "--runtime", "ult", "--org", "iterative", "--org", "state-table",
+                    "--duration", "300ms", "--clients", "8", "--chart", chart.toString());
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("iterative              ult"), r.out());
+            assertTrue(r.out().contains("state-table        on ult"), r.out());
+            assertTrue(Files.readString(chart).startsWith("<svg"));
+        } finally {
+            Files.deleteIfExists(chart);
+        }
+    }
+
+    @Test
+    void httpParsesWrksReport() {
+        String report = """
+                Running 3s test @ http://127.0.0.1:1/
+                  2 threads and 64 connections
+                  Latency Distribution
+                     50%  373.00us
+                     75%    1.00ms
+                     90%    2.00ms
+                     99%    7.94ms
+                  339444 requests in 3.00s, 28.49MB read
+                  Socket errors: connect 0, read 2, write 0, timeout 0
+                Requests/sec: 113148.12
+                Transfer/sec:      9.50MB
+                """;
+        HttpCompare.Result r = HttpCompare.parse("netty-http", report);
+        assertEquals(113148.12, r.perSecond(), 0.001);
+        assertEquals("373.00us", r.p50());
+        assertEquals("7.94ms", r.p99());
+        assertEquals("socket errors: connect 0, read 2, write 0, timeout 0", r.errors());
     }
 
     @Test
