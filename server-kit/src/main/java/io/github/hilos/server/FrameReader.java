@@ -97,7 +97,7 @@ public final class FrameReader {
      * Waits until the next request starts: a byte is buffered (pipelined requests already are) or arrives.
      * The deadline is not used; {@code idle} bounds the wait instead (the keep-alive idle timeout).
      *
-     * @param idle the longest wait
+     * @param idle the longest wait, or null to wait until a byte, the end of the stream or a close
      * @return true when a byte is there, false at end of stream
      * @throws SocketTimeoutException if nothing came within {@code idle}
      * @throws IOException on a socket error
@@ -111,7 +111,7 @@ public final class FrameReader {
         }
         buffer.compact();
         try {
-            return socket.read(buffer, idle) >= 0;
+            return (idle == null ? socket.read(buffer) : socket.read(buffer, idle)) >= 0;
         } finally {
             buffer.flip();
         }

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,6 +81,8 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
         final AtomicInteger state = new AtomicInteger(IDLE);
         /** Written by the serving strand before it enters WRITING, read by the reaper after it sees WRITING. */
         volatile long writeStarted;
+        /** Written by the serving strand before it enters IDLE, read by the reaper after it sees IDLE. */
+        volatile long idleSince = System.nanoTime();
 
         Conn(StrandSocket socket, InetAddress source) {
             this.socket = socket;
@@ -220,12 +221,8 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
             }
             FrameReader in = new FrameReader(connection, limits.readBufferBytes());
             for (;;) {
-                try {
-                    if (!in.awaitRequest(limits.idleTimeout())) {
-                        return; // the client closed
-                    }
-                } catch (SocketTimeoutException idle) {
-                    return;
+                if (!in.awaitRequest(null)) {
+                    return; // the client closed (or the reaper closed it when its idle timeout passed)
                 }
                 if (!c.state.compareAndSet(Conn.IDLE, Conn.ACTIVE)) {
                     return; // shutdown closed it while idle
@@ -262,6 +259,7 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
                     return;
                 }
                 boolean keepAlive = codec.keepAlive(request, response) && !closing && keepsAlive();
+                c.idleSince = System.nanoTime();
                 if (!respond(c, request, response, keepAlive) || !keepAlive
                         || !c.state.compareAndSet(Conn.ACTIVE, Conn.IDLE)) {
                     return;
@@ -355,19 +353,29 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
         }
     }
 
-    /** Cuts writes that outlive the write timeout; ends when the server closes (interrupted). */
+    /**
+     * Cuts writes that outlive the write timeout and closes connections idle past the idle timeout; ends when the
+     * server closes (interrupted). Idle connections wait in an untimed read: a timer per request would cost more
+     * than a scan every quarter of the timeout.
+     */
     private void reap() {
         long timeout = limits.writeTimeout().toNanos();
-        Duration tick = Duration.ofNanos(Math.min(timeout / 4, Duration.ofSeconds(1).toNanos()));
+        long idleTimeout = limits.idleTimeout().toNanos();
+        Duration tick = Duration.ofNanos(Math.max(Duration.ofMillis(1).toNanos(),
+                Math.min(Math.min(timeout, idleTimeout) / 4, Duration.ofSeconds(1).toNanos())));
         try {
             while (!closing) {
                 Strand.sleep(tick);
                 long now = System.nanoTime();
                 for (Conn c : connections) {
-                    if (c.state.get() == Conn.WRITING && now - c.writeStarted > timeout
+                    int state = c.state.get();
+                    if (state == Conn.WRITING && now - c.writeStarted > timeout
                             && c.state.compareAndSet(Conn.WRITING, Conn.CLOSED)) {
                         writeTimeouts.increment();
                         LOG.log(System.Logger.Level.DEBUG, "write timeout: cutting " + c.describe());
+                        c.closeQuietly();
+                    } else if (state == Conn.IDLE && now - c.idleSince > idleTimeout
+                            && c.state.compareAndSet(Conn.IDLE, Conn.CLOSED)) {
                         c.closeQuietly();
                     }
                 }

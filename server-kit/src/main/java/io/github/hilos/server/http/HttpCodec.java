@@ -107,7 +107,7 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
         if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {
             throw new HttpException(505, "HTTP version not supported: " + version);
         }
-        if (!METHODS.contains(method)) {
+        if (!method.equals("GET") && !METHODS.contains(method)) {
             throw new HttpException(501, "method not implemented: " + method);
         }
         checkTargetForm(target);
@@ -117,19 +117,19 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
         HttpHeaders headers = fields(in, true);
         boolean http11 = version.equals("HTTP/1.1");
 
-        java.util.List<String> hosts = headers.all("Host");
-        if (hosts.size() > 1) {
+        if (headers.has(HttpHeaders.HOST_REPEATED)) {
             throw bad("repeated Host");
         }
-        if (http11 && hosts.isEmpty()) {
+        if (headers.has(HttpHeaders.HOST)) {
+            checkHost(headers.first("Host"));
+        } else if (http11) {
             throw bad("HTTP/1.1 request without Host");
         }
-        if (!hosts.isEmpty()) {
-            checkHost(hosts.get(0));
-        }
 
-        java.util.List<String> te = headers.all("Transfer-Encoding");
-        java.util.List<String> cl = headers.all("Content-Length");
+        java.util.List<String> te = headers.has(HttpHeaders.TRANSFER_ENCODING) ? headers.all("Transfer-Encoding")
+                : java.util.List.of();
+        java.util.List<String> cl = headers.has(HttpHeaders.CONTENT_LENGTH) ? headers.all("Content-Length")
+                : java.util.List.of();
         boolean chunked = false;
         long length = 0;
         if (!te.isEmpty()) {
@@ -147,7 +147,7 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
             throw new HttpException(413, "body of " + length + " bytes; the limit is " + limits.maxBodyBytes());
         }
 
-        String expect = headers.first("Expect");
+        String expect = headers.has(HttpHeaders.EXPECT) ? headers.first("Expect") : null;
         if (expect != null) {
             if (!expect.equalsIgnoreCase("100-continue") || headers.all("Expect").size() > 1) {
                 throw new HttpException(417, "unsupported expectation: " + expect);
@@ -213,12 +213,20 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
         }
     }
 
+    /** The characters of a host (reg-name, IP literal) and port. */
+    private static final boolean[] HOST_CHARS = new boolean[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            HOST_CHARS[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || isDigit(c)
+                    || "-._~!$&'()*+,;=:%[]".indexOf(c) >= 0;
+        }
+    }
+
     private static void checkHost(String host) throws HttpException {
         for (int i = 0; i < host.length(); i++) {
             char c = host.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || isDigit(c)
-                    || "-._~!$&'()*+,;=:%[]".indexOf(c) >= 0;
-            if (!ok) {
+            if (c >= 128 || !HOST_CHARS[c]) {
                 throw bad("Host has a character outside a host and port");
             }
         }
@@ -469,30 +477,42 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
                 : encode(response, request.isHead(), keepAlive, "HTTP/1.0".equals(request.version()));
     }
 
+    private static final byte[][] STATUS_LINES = new byte[600][];
+    private static final byte[] CONTENT_LENGTH = ascii("Content-Length: ");
+    private static final byte[] CLOSE = ascii("Connection: close\r\n\r\n");
+    private static final byte[] KEEP_ALIVE = ascii("Connection: keep-alive\r\n\r\n");
+    private static final byte[] CRLF = ascii("\r\n");
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** {@code HTTP/1.1 status reason CRLF}, cached per status (a benign race: the same bytes either way). */
+    private static byte[] statusLine(int status) {
+        byte[] line = STATUS_LINES[status];
+        if (line == null) {
+            line = ascii("HTTP/1.1 " + status + " " + HttpResponse.reason(status) + "\r\n");
+            STATUS_LINES[status] = line;
+        }
+        return line;
+    }
+
     static ByteBuffer encode(HttpResponse response, boolean head, boolean keepAlive, boolean http10) {
         int status = response.status();
         boolean bodyless = status < 200 || status == 204 || status == 304;
-        StringBuilder h = new StringBuilder(128);
-        h.append("HTTP/1.1 ").append(status).append(' ').append(HttpResponse.reason(status)).append("\r\n");
-        HttpHeaders fields = response.headers();
-        for (int i = 0; i < fields.size(); i++) {
-            if (!fields.name(i).equalsIgnoreCase("Connection")) {
-                h.append(fields.name(i)).append(": ").append(fields.value(i)).append("\r\n");
-            }
-        }
-        if (!bodyless) {
-            h.append("Content-Length: ").append(response.body().length).append("\r\n");
-        }
-        if (!keepAlive) {
-            h.append("Connection: close\r\n");
-        } else if (http10) {
-            h.append("Connection: keep-alive\r\n");
-        }
-        h.append("\r\n");
-        byte[] head0 = h.toString().getBytes(StandardCharsets.ISO_8859_1);
+        byte[] statusLine = statusLine(status);
+        byte[] fields = response.headers().encodedForResponse();
+        byte[] length = bodyless ? null : ascii(Integer.toString(response.body().length));
+        byte[] connection = !keepAlive ? CLOSE : http10 ? KEEP_ALIVE : CRLF;
         int bodyBytes = head || bodyless ? 0 : response.body().length;
-        ByteBuffer b = ByteBuffer.allocate(head0.length + bodyBytes);
-        b.put(head0);
+        int size = statusLine.length + fields.length + connection.length + bodyBytes
+                + (length == null ? 0 : CONTENT_LENGTH.length + length.length + 2);
+        ByteBuffer b = ByteBuffer.allocate(size);
+        b.put(statusLine).put(fields);
+        if (length != null) {
+            b.put(CONTENT_LENGTH).put(length).put(CRLF);
+        }
+        b.put(connection);
         if (bodyBytes > 0) {
             b.put(response.body());
         }

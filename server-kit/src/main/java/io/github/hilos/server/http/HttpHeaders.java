@@ -12,14 +12,56 @@ import java.util.Objects;
 public final class HttpHeaders {
 
     /** No fields. */
-    public static final HttpHeaders EMPTY = new HttpHeaders(List.of(), List.of());
+    public static final HttpHeaders EMPTY = new HttpHeaders(List.of(), List.of(), 0);
+
+    static final int HOST = 1;
+    static final int HOST_REPEATED = 2;
+    static final int TRANSFER_ENCODING = 4;
+    static final int CONTENT_LENGTH = 8;
+    static final int EXPECT = 16;
+    static final int CONNECTION = 32;
 
     private final List<String> names;
     private final List<String> values;
+    /** Which framing fields are present (the bits above): most requests have none but Host. */
+    private final int present;
+    /**
+     * The fields as they are written in a response, {@code Connection} left out (the codec writes it); computed
+     * on first use. A benign race: every thread computes the same bytes from immutable fields.
+     */
+    private byte[] encoded;
 
-    private HttpHeaders(List<String> names, List<String> values) {
+    private HttpHeaders(List<String> names, List<String> values, int present) {
         this.names = names;
         this.values = values;
+        this.present = present;
+    }
+
+    /** The bit of a framing field's name, 0 for any other name. */
+    static int classify(String name) {
+        return switch (name.length()) {
+            case 4 -> name.equalsIgnoreCase("Host") ? HOST : 0;
+            case 6 -> name.equalsIgnoreCase("Expect") ? EXPECT : 0;
+            case 10 -> name.equalsIgnoreCase("Connection") ? CONNECTION : 0;
+            case 14 -> name.equalsIgnoreCase("Content-Length") ? CONTENT_LENGTH : 0;
+            case 17 -> name.equalsIgnoreCase("Transfer-Encoding") ? TRANSFER_ENCODING : 0;
+            default -> 0;
+        };
+    }
+
+    private static int withField(int present, String name) {
+        int bit = classify(name);
+        return bit == HOST && (present & HOST) != 0 ? present | HOST_REPEATED : present | bit;
+    }
+
+    /**
+     * Tells whether a framing field is present.
+     *
+     * @param bit one of the bits above
+     * @return whether some field has that name
+     */
+    boolean has(int bit) {
+        return (present & bit) != 0;
     }
 
     /**
@@ -44,10 +86,12 @@ public final class HttpHeaders {
     static final class Builder {
         private final List<String> names = new ArrayList<>();
         private final List<String> values = new ArrayList<>();
+        private int present;
 
         void add(String name, String value) {
             names.add(name);
             values.add(value);
+            present = withField(present, name);
         }
 
         int size() {
@@ -55,7 +99,7 @@ public final class HttpHeaders {
         }
 
         HttpHeaders build() {
-            return new HttpHeaders(Collections.unmodifiableList(names), Collections.unmodifiableList(values));
+            return new HttpHeaders(Collections.unmodifiableList(names), Collections.unmodifiableList(values), present);
         }
     }
 
@@ -90,7 +134,8 @@ public final class HttpHeaders {
         List<String> v = new ArrayList<>(values);
         n.add(name);
         v.add(value.strip());
-        return new HttpHeaders(Collections.unmodifiableList(n), Collections.unmodifiableList(v));
+        return new HttpHeaders(Collections.unmodifiableList(n), Collections.unmodifiableList(v),
+                withField(present, name));
     }
 
     /**
@@ -132,6 +177,10 @@ public final class HttpHeaders {
      * @return whether some value lists it
      */
     public boolean hasToken(String name, String token) {
+        int bit = classify(name);
+        if (bit != 0 && (present & bit) == 0) {
+            return false;
+        }
         for (String v : all(name)) {
             for (String member : v.split(",")) {
                 if (member.strip().equalsIgnoreCase(token)) {
@@ -169,6 +218,22 @@ public final class HttpHeaders {
      */
     public String value(int i) {
         return values.get(i);
+    }
+
+    /** The fields as response lines ({@code name: value CRLF}), without {@code Connection}. */
+    byte[] encodedForResponse() {
+        byte[] e = encoded;
+        if (e == null) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < names.size(); i++) {
+                if (!names.get(i).equalsIgnoreCase("Connection")) {
+                    b.append(names.get(i)).append(": ").append(values.get(i)).append("\r\n");
+                }
+            }
+            e = b.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            encoded = e;
+        }
+        return e;
     }
 
     @Override

@@ -21,22 +21,31 @@ final class PollState implements ReadyHandler {
     volatile boolean inboundReady;
     volatile boolean outboundReady;
 
-    /** Carrier: the selector reported {@code key} ready. */
+    /**
+     * Carrier: the selector reported {@code key} ready. The reported operations leave the key's interest (so that
+     * a ready socket nobody waits on does not make every poll return at once), except an inbound one whose waiter
+     * is parked: that strand reads next and, on a kept-alive connection, waits again soon, so its interest stays
+     * and a request-response exchange costs no {@code epoll_ctl} (Netty keeps OP_READ the same way). If it does not
+     * wait again, the next report finds no waiter and clears the interest then.
+     */
     @Override
     public void onReady(SelectionKey key) {
         int ready;
+        UltStrand in = inbound;
         try {
             ready = key.readyOps();
-            key.interestOps(key.interestOps() & ~ready);
+            int clear = in != null ? ready & ~INBOUND : ready;
+            if (clear != 0) {
+                key.interestOps(key.interestOps() & ~clear);
+            }
         } catch (CancelledKeyException closed) {
             wakeAll();
             return;
         }
         if ((ready & INBOUND) != 0) {
             inboundReady = true;
-            UltStrand w = inbound;
-            if (w != null) {
-                w.unpark();
+            if (in != null) {
+                in.unpark();
             }
         }
         if ((ready & OUTBOUND) != 0) {

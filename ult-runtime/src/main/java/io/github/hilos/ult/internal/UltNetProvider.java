@@ -128,7 +128,10 @@ final class UltNetProvider implements NetProvider {
         }
         try {
             try {
-                key.interestOps(key.interestOps() | op);
+                int interest = key.interestOps();
+                if ((interest & op) == 0) {
+                    key.interestOps(interest | op); // inbound interest often stays from the last wait: no syscall
+                }
             } catch (CancelledKeyException closed) {
                 throw new AsynchronousCloseException();
             }
@@ -159,13 +162,14 @@ final class UltNetProvider implements NetProvider {
             } else {
                 state.outbound = null;
             }
-            if (key.isValid()) {
+            if (!inbound && key.isValid()) {
                 try {
                     key.interestOps(key.interestOps() & ~op);
                 } catch (CancelledKeyException closedMeanwhile) {
                     // nothing left to clear
                 }
             }
+            // An inbound interest stays: PollState.onReady clears it if readiness comes with no waiter.
         }
     }
 
