@@ -30,6 +30,9 @@ public final class Hilos {
               skynet [--runtime R]... [--size N]
                   a 10-ary tree of N strands (default 1000000) summing 0..N-1, on each runtime (default: all
                   four), with the checked sum, the time and the ratio to jdk-virtual
+              fanout [--tasks 64] [--rounds 2000000] [--runtime R]...
+                  CPU-bound work fanned out over strands and joined, on each runtime, with the ratio to ult
+                  (one carrier): what M:N buys on several cores
               memory [--strands N]
                   heap bytes per parked strand (default N = 1000000) on ult, hybrid and jdk-virtual, each in a
                   fresh JVM; klt is left out (its stacks are native memory, not heap)
@@ -37,7 +40,7 @@ public final class Hilos {
                     [--bind ADDR] [--workers N] [--carriers N]
                   runs a server-kit example (default: hybrid, thread-per-connection, 127.0.0.1:8080) until
                   Ctrl-C, which shuts it down gracefully; O is iterative, thread-per-connection,
-                  dispatcher-worker or state-table; netty-http and jdk-http run the HTTP peers
+                  dispatcher-worker, one-dispatcher or state-table; netty-http and jdk-http run the HTTP peers
               servers [--disk-latency 1ms] [--hit-ratio 0] [--clients 64] [--duration 2s] [--runtime R]...
                     [--org O]... [--workers N] [--chart FILE.svg]
                   the chapter's server experiment: a file server with a simulated disk under each organization
@@ -84,6 +87,7 @@ public final class Hilos {
                 case "table" -> table(rest, out, err);
                 case "skynet" -> skynet(rest, out, err);
                 case "memory" -> memory(rest, out, err);
+                case "fanout" -> FanOut.run(rest, out, err);
                 case "serve" -> ServeCommand.run(rest, out, err);
                 case "servers" -> ServersExperiment.run(rest, out, err);
                 case "http" -> HttpCompare.run(rest, out, err);

@@ -5,6 +5,7 @@ import io.github.hilos.server.Codec;
 import io.github.hilos.server.Codecs;
 import io.github.hilos.server.DispatcherWorkerServer;
 import io.github.hilos.server.IterativeServer;
+import io.github.hilos.server.OneDispatcherServer;
 import io.github.hilos.server.ServerLimits;
 import io.github.hilos.server.Service;
 import io.github.hilos.server.ShutdownReport;
@@ -21,7 +22,7 @@ import java.util.List;
 final class ServerSetup {
 
     static final List<String> ORGANIZATIONS = List.of("iterative", "thread-per-connection", "dispatcher-worker",
-            "state-table");
+            "one-dispatcher", "state-table");
 
     private ServerSetup() {
     }
@@ -43,6 +44,25 @@ final class ServerSetup {
     static <I, O> Running start(String org, StrandRuntime rt, SocketAddress address, Codec<I, O> codec,
                                 Service<I, O> service, StateMachine<I, O> machine, int workers, ServerLimits limits)
             throws Exception {
+        if (org.equals("one-dispatcher")) {
+            OneDispatcherServer<I, O> s = OneDispatcherServer.start(rt, address, codec, service, workers, 4096, limits);
+            return new Running() {
+                @Override
+                public SocketAddress address() {
+                    return s.localAddress();
+                }
+
+                @Override
+                public ShutdownReport shutdown(Duration grace) {
+                    return s.shutdown(grace);
+                }
+
+                @Override
+                public long requests() {
+                    return s.stats().requests();
+                }
+            };
+        }
         if (org.equals("state-table")) {
             if (machine == null) {
                 throw new Hilos.UsageException("this service keeps per-connection state in its strands; "

@@ -40,7 +40,8 @@ class HilosCliTest {
                 new String[] {"serve", "files", "--org", "state-table", "--port", "0"},
                 new String[] {"servers", "--disk-latency", "soon"}, new String[] {"servers", "--hit-ratio", "2"},
                 new String[] {"servers", "--org", "nope"}, new String[] {"servers", "--duration", "10ms"},
-                new String[] {"http", "--server", "nginx"}, new String[] {"http", "--connections", "-1"})) {
+                new String[] {"http", "--server", "nginx"}, new String[] {"http", "--connections", "-1"},
+                new String[] {"fanout", "--tasks", "0"}, new String[] {"fanout", "--runtime", "green"})) {
             Result r = run(args);
             assertEquals(2, r.code(), String.join(" ", args));
             assertTrue(r.err().startsWith("hilos: ") && r.err().contains("usage: hilos"), r.err());
@@ -65,6 +66,14 @@ class HilosCliTest {
         } finally {
             Files.deleteIfExists(chart);
         }
+    }
+
+    @Test
+    void fanOutChecksItsSumAndComparesToUlt() {
+        Result r = run("fanout", "--tasks", "8", "--rounds", "1000", "--runtime", "ult", "--runtime", "hybrid");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("x the time on ult"), r.out());
+        assertTrue(r.out().contains("hybrid takes"), r.out());
     }
 
     @Test

@@ -227,6 +227,52 @@ class StateTableServerTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"klt", "ult", "hybrid"})
+    void oneDispatcherHandsRequestsToWorkersAndRefusesOverTheQueue(String name) throws Exception {
+        io.github.hilos.sync.CountDownLatch release = new io.github.hilos.sync.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger working = new java.util.concurrent.atomic.AtomicInteger();
+        try (StrandRuntime rt = open(name, RuntimeOptions.defaults());
+             OneDispatcherServer<String, String> server = OneDispatcherServer.start(rt, ANY, Codecs.lines(64), l -> {
+                 working.incrementAndGet();
+                 release.await(); // the worker blocks: allowed, it is not the dispatcher
+                 return l.toUpperCase(Locale.ROOT);
+             }, 1, 1, ServerLimits.DEFAULTS)) {
+            List<Socket> sockets = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    Socket s = new Socket();
+                    sockets.add(s);
+                    s.connect(server.localAddress(), 10_000);
+                    s.setSoTimeout(10_000);
+                    s.getOutputStream().write(("req" + i + "\n").getBytes(StandardCharsets.UTF_8));
+                    // one at a time, so that which one is queued and which are refused is known
+                    for (long until = System.nanoTime() + 10_000_000_000L;
+                         i == 0 ? working.get() == 0 : server.stats().requests() < i + 1; ) {
+                        assertTrue(System.nanoTime() < until);
+                        Thread.sleep(1);
+                    }
+                }
+                // one with the worker, one in the queue, the others refused at once while the worker is stuck
+                List<String> answers = new ArrayList<>();
+                for (int i = 2; i < 4; i++) {
+                    answers.add(new BufferedReader(new InputStreamReader(sockets.get(i).getInputStream(),
+                            StandardCharsets.UTF_8)).readLine());
+                }
+                assertEquals(List.of("ERR overloaded", "ERR overloaded"), answers);
+                release.countDown();
+                for (int i = 0; i < 2; i++) {
+                    assertEquals("REQ" + i, new BufferedReader(new InputStreamReader(sockets.get(i).getInputStream(),
+                            StandardCharsets.UTF_8)).readLine());
+                }
+            } finally {
+                for (Socket s : sockets) {
+                    s.close();
+                }
+            }
+        }
+    }
+
     @Test
     void manyLineClientsOnEveryRuntime() throws Exception {
         for (String name : List.of("klt", "jdk-virtual", "ult", "hybrid")) {

@@ -6,6 +6,7 @@ import io.github.hilos.api.StrandRuntime;
 import io.github.hilos.server.Codecs;
 import io.github.hilos.server.DispatcherWorkerServer;
 import io.github.hilos.server.IterativeServer;
+import io.github.hilos.server.OneDispatcherServer;
 import io.github.hilos.server.StateMachine;
 import io.github.hilos.server.StateTableServer;
 import io.github.hilos.server.StrandServer;
@@ -49,7 +50,8 @@ class ExamplesTest {
 
     static Stream<Arguments> organizationsAndRuntimes() {
         List<Arguments> all = new ArrayList<>();
-        for (String org : List.of("iterative", "thread-per-connection", "dispatcher-worker", "state-table")) {
+        for (String org : List.of("iterative", "thread-per-connection", "dispatcher-worker", "one-dispatcher",
+                "state-table")) {
             for (String rt : List.of("klt", "jdk-virtual", "ult", "hybrid")) {
                 all.add(Arguments.of(org, rt));
             }
@@ -76,6 +78,11 @@ class ExamplesTest {
 
     static Running hello(String org, StrandRuntime rt) throws Exception {
         HttpCodec codec = HttpCodec.strict();
+        if (org.equals("one-dispatcher")) {
+            OneDispatcherServer<HttpRequest, HttpResponse> s = OneDispatcherServer.start(rt, ANY, codec,
+                    Examples.helloHttp(), 4, 256, io.github.hilos.server.ServerLimits.DEFAULTS);
+            return new Running(s.localAddress(), s);
+        }
         if (org.equals("state-table")) {
             StateTableServer<HttpRequest, HttpResponse> s = StateTableServer.start(rt, ANY, codec,
                     StateMachine.immediate(Examples.helloHttp()));
