@@ -52,6 +52,45 @@ public class StrandBenchmarks {
         });
     }
 
+    /** Spawners of {@link #spawnFromManyStrands}. */
+    static final int SPAWNERS = 8;
+
+    /**
+     * Spawn throughput from many strands: {@value #SPAWNERS} strands each spawn and join {@code BATCH /
+     * SPAWNERS} empty strands at once (on {@code hybrid} the spawners run on every carrier and the new strands are
+     * stolen; on {@code ult} they take turns on one carrier).
+     *
+     * @param state the runtime
+     * @throws Exception if a strand fails
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void spawnFromManyStrands(RuntimeState state) throws Exception {
+        StrandRuntime rt = state.rt;
+        rt.run(() -> {
+            Strand[] spawners = new Strand[SPAWNERS];
+            for (int p = 0; p < SPAWNERS; p++) {
+                spawners[p] = rt.spawn(() -> {
+                    Strand[] strands = new Strand[BATCH / SPAWNERS];
+                    for (int i = 0; i < strands.length; i++) {
+                        strands[i] = rt.spawn(Nothing.INSTANCE);
+                    }
+                    try {
+                        for (Strand s : strands) {
+                            s.join();
+                        }
+                    } catch (InterruptedException e) {
+                        Strand.current().interrupt();
+                    }
+                });
+            }
+            for (Strand s : spawners) {
+                s.join();
+            }
+            return null;
+        });
+    }
+
     /**
      * Null fork one at a time: spawn, then join, which adds a park and resume of the parent to each fork.
      *
