@@ -189,6 +189,38 @@ public final class FrameReader {
     }
 
     /**
+     * Reads a line ended by LF as ISO-8859-1 text, its bytes before the LF kept as they are (a CR included): one
+     * copy from the buffer to the string when the line is in the buffer, for protocols that check their own line
+     * ends (HTTP).
+     *
+     * @param maxBytes the longest line accepted, its ending included
+     * @return the line without the LF, or null at a clean end of stream
+     * @throws FrameTooLargeException if no LF comes within {@code maxBytes}
+     * @throws EOFException if the stream ends inside a line
+     * @throws IOException on a socket error or timeout
+     */
+    public String readLatin1Line(int maxBytes) throws IOException {
+        if (buffer.hasArray()) {
+            int start = buffer.position();
+            int limit = buffer.limit();
+            byte[] array = buffer.array();
+            int base = buffer.arrayOffset();
+            for (int i = start; i < limit; i++) {
+                if (array[base + i] == '\n') {
+                    int n = i - start;
+                    if (n + 1 > maxBytes) {
+                        throw new FrameTooLargeException("line longer than " + maxBytes + " bytes");
+                    }
+                    buffer.position(i + 1);
+                    return new String(array, base + start, n, StandardCharsets.ISO_8859_1);
+                }
+            }
+        }
+        byte[] raw = readRawLine(maxBytes); // the line spans buffer fills
+        return raw == null ? null : new String(raw, StandardCharsets.ISO_8859_1);
+    }
+
+    /**
      * Reads exactly {@code dst.length - offset} bytes into {@code dst} from {@code offset}.
      *
      * @param dst where to put them

@@ -77,7 +77,7 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
     public HttpRequest read(FrameReader in) throws IOException {
         String requestLine = null;
         for (int empty = 0; requestLine == null; empty++) {
-            byte[] raw = line(in, limits.maxRequestLineBytes() + 2, 414, "request line too long");
+            String raw = line(in, limits.maxRequestLineBytes() + 2, 414, "request line too long");
             if (raw == null) {
                 return null;
             }
@@ -168,25 +168,21 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
     }
 
     /** Reads a line; a clean end of stream is null, an overlong line the given status. */
-    private static byte[] line(FrameReader in, int max, int status, String tooLong) throws IOException {
+    private static String line(FrameReader in, int max, int status, String tooLong) throws IOException {
         try {
-            return in.readRawLine(max);
+            return in.readLatin1Line(max);
         } catch (FrameTooLargeException e) {
             throw new HttpException(status, tooLong);
         }
     }
 
     /** The text of a line that must end in CR (its LF is gone) and hold no other CR. */
-    private static String crlfLine(byte[] raw) throws HttpException {
-        if (raw.length == 0 || raw[raw.length - 1] != '\r') {
-            throw bad("bare LF: lines end with CRLF");
+    private static String crlfLine(String raw) throws HttpException {
+        int cr = raw.indexOf('\r');
+        if (cr != raw.length() - 1 || cr < 0) {
+            throw bad(cr < 0 ? "bare LF: lines end with CRLF" : "CR inside a line");
         }
-        for (int i = 0; i < raw.length - 1; i++) {
-            if (raw[i] == '\r') {
-                throw bad("CR inside a line");
-            }
-        }
-        return new String(raw, 0, raw.length - 1, StandardCharsets.ISO_8859_1);
+        return raw.substring(0, cr);
     }
 
     private static void checkTarget(String target) throws HttpException {
@@ -296,11 +292,11 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
         HttpHeaders.Builder headers = new HttpHeaders.Builder();
         int budget = limits.maxHeaderBytes();
         for (;;) {
-            byte[] raw = line(in, budget, 431, headerBlock ? "header block too large" : "trailers too large");
+            String raw = line(in, budget, 431, headerBlock ? "header block too large" : "trailers too large");
             if (raw == null) {
                 throw new EOFException("end of stream inside the header block");
             }
-            budget -= raw.length + 1;
+            budget -= raw.length() + 1;
             String text = crlfLine(raw);
             if (text.isEmpty()) {
                 return headers.build();
@@ -345,7 +341,7 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
     private byte[] chunkedBody(FrameReader in) throws IOException {
         java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
         for (;;) {
-            byte[] raw = line(in, MAX_CHUNK_LINE, 400, "chunk line too long");
+            String raw = line(in, MAX_CHUNK_LINE, 400, "chunk line too long");
             if (raw == null) {
                 throw new EOFException("end of stream inside a chunked body");
             }

@@ -15,8 +15,14 @@ final class PollState implements ReadyHandler {
     static final int INBOUND = SelectionKey.OP_READ | SelectionKey.OP_ACCEPT;
     static final int OUTBOUND = SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT;
 
+    /** The carrier whose selector holds the key. */
+    private final Carrier owner;
     volatile UltStrand inbound;
     volatile UltStrand outbound;
+    PollState(Carrier owner) {
+        this.owner = owner;
+    }
+
     /** Set by the owning carrier's poll, read by the waiter, which may run on another carrier: volatile. */
     volatile boolean inboundReady;
     volatile boolean outboundReady;
@@ -24,17 +30,24 @@ final class PollState implements ReadyHandler {
     /**
      * Carrier: the selector reported {@code key} ready. The reported operations leave the key's interest (so that
      * a ready socket nobody waits on does not make every poll return at once), except an inbound one whose waiter
-     * is parked: that strand reads next and, on a kept-alive connection, waits again soon, so its interest stays
-     * and a request-response exchange costs no {@code epoll_ctl} (Netty keeps OP_READ the same way). If it does not
-     * wait again, the next report finds no waiter and clears the interest then.
+     * is parked on this same carrier: that strand reads next, before this carrier polls again, and on a kept-alive
+     * connection waits again soon, so its interest stays and a request-response exchange costs no
+     * {@code epoll_ctl} (Netty keeps OP_READ the same way). A waiter on another carrier gets the old one-shot
+     * interest, so that this carrier does not spin on a readiness only the other one will consume.
+     *
+     * <p>Ordering (every field volatile): the waiter writes {@code inbound}, then {@code inboundReady = false}, then
+     * reads the interest; this method writes {@code inboundReady = true}, then reads {@code inbound} again to
+     * unpark it. Either the waiter sees the flag, or this method sees the waiter; a waiter that registered after
+     * the interest was cleared sets it again itself.
      */
     @Override
     public void onReady(SelectionKey key) {
         int ready;
-        UltStrand in = inbound;
         try {
             ready = key.readyOps();
-            int clear = in != null ? ready & ~INBOUND : ready;
+            UltStrand in = inbound;
+            boolean keep = in != null && in.carrier == owner;
+            int clear = keep ? ready & ~INBOUND : ready;
             if (clear != 0) {
                 key.interestOps(key.interestOps() & ~clear);
             }
@@ -44,8 +57,9 @@ final class PollState implements ReadyHandler {
         }
         if ((ready & INBOUND) != 0) {
             inboundReady = true;
-            if (in != null) {
-                in.unpark();
+            UltStrand w = inbound; // again: a waiter may have registered since the read above
+            if (w != null) {
+                w.unpark();
             }
         }
         if ((ready & OUTBOUND) != 0) {

@@ -80,7 +80,7 @@ final class UltNetProvider implements NetProvider {
 
     private SelectionKey register(SelectableChannel channel) throws IOException {
         checkCarrier();
-        SelectionKey key = channel.register(carrier.selector, 0, new PollState());
+        SelectionKey key = channel.register(carrier.selector, 0, new PollState(carrier));
         return key;
     }
 
