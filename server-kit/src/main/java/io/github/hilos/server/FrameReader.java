@@ -21,9 +21,9 @@ public final class FrameReader {
     private final StrandSocket socket;
     private final ByteBuffer buffer;
     private final int start;
-    /** {@link System#nanoTime()} by which the current read must end; {@link #NO_DEADLINE} for none. */
-    private long deadline = NO_DEADLINE;
-    private static final long NO_DEADLINE = Long.MAX_VALUE;
+    /** {@link System#nanoTime()} by which the current read must end, when {@link #hasDeadline}. */
+    private long deadline;
+    private boolean hasDeadline;
 
     /**
      * Reads from {@code socket} through a buffer of {@code bufferSize} bytes.
@@ -84,13 +84,10 @@ public final class FrameReader {
      * @param timeout how long from now; null for no deadline
      */
     public void deadline(Duration timeout) {
-        if (timeout == null) {
-            deadline = NO_DEADLINE;
-        } else {
-            long nanos = timeout.toNanos();
-            long now = System.nanoTime();
-            deadline = nanos >= NO_DEADLINE - now ? NO_DEADLINE : now + nanos;
-        }
+        // nanoTime may be negative and wraps: compare by differences, and treat a century as no deadline
+        long nanos = timeout == null ? Long.MAX_VALUE : timeout.toNanos();
+        hasDeadline = nanos < Long.MAX_VALUE / 2;
+        deadline = hasDeadline ? System.nanoTime() + nanos : 0;
     }
 
     /**
@@ -124,7 +121,7 @@ public final class FrameReader {
         }
         buffer.compact();
         try {
-            if (deadline == NO_DEADLINE) {
+            if (!hasDeadline) {
                 return socket.read(buffer) >= 0;
             }
             long left = deadline - System.nanoTime();

@@ -72,6 +72,18 @@ public final class StateTableServer<I, O> implements AutoCloseable {
     private final Map<InetAddress, Integer> perSource = new HashMap<>();
     private StrandSelector selector;
     private StrandSelector.Key acceptKey;
+    /**
+     * Connections whose buffer may hold a next (pipelined) request, decoded by the loop rather than from inside
+     * the write that finished the previous answer: answering a thousand pipelined requests is then a loop, not a
+     * recursion a thousand deep.
+     */
+    private final ArrayDeque<Conn> toDecode = new ArrayDeque<>();
+    /** When accepting may resume after an accept failure (file descriptors exhausted, say); 0 when it may now. */
+    private long acceptPausedUntil;
+    /** The largest input buffer a connection may grow to; beyond it the request cannot be one the codec accepts. */
+    private static final int MAX_INPUT_BUFFER = 16 << 20;
+    /** Requests decoded per loop turn before the loop selects again, so that one pipelining client cannot starve. */
+    private static final int DECODES_PER_TURN = 1024;
     private long nextId;
     private int idleClosedAtShutdown;
     private int inFlightAtShutdown;
@@ -223,9 +235,13 @@ public final class StateTableServer<I, O> implements AutoCloseable {
         try {
             long lastSweep = System.nanoTime();
             while (!finished()) {
-                selector.select(TICK, this::onReady);
+                selector.select(toDecode.isEmpty() ? TICK : Duration.ZERO, this::onReadySafely);
                 for (Completion c; (c = completions.poll()) != null; ) {
                     onCompletion(c);
+                }
+                for (int n = 0; n < DECODES_PER_TURN && !toDecode.isEmpty(); n++) {
+                    Conn c = toDecode.poll();
+                    guarded(c, () -> decodeNext(c));
                 }
                 if (closing && !shutdownBegun) {
                     beginShutdown();
@@ -251,13 +267,29 @@ public final class StateTableServer<I, O> implements AutoCloseable {
         return connections.isEmpty() || System.nanoTime() - shutdownDeadline >= 0;
     }
 
-    private void onReady(StrandSelector.Key key) {
+    /** Runs {@code action} for one connection; a failure there closes that connection only. */
+    private void guarded(Conn c, Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "a connection's handling failed; closing it", e);
+            if (c != null) {
+                close(c);
+            }
+        }
+    }
+
+    private void onReadySafely(StrandSelector.Key key) {
         if (key == acceptKey) {
-            acceptAll();
+            guarded(null, this::acceptAll);
             return;
         }
         @SuppressWarnings("unchecked") // only Conns are attached, besides the listener's null
         Conn c = (Conn) key.attachment();
+        guarded(c, () -> onReady(c, key));
+    }
+
+    private void onReady(Conn c, StrandSelector.Key key) {
         if (c.closed) {
             return;
         }
@@ -276,7 +308,10 @@ public final class StateTableServer<I, O> implements AutoCloseable {
                 channel = listener.accept();
             } catch (IOException e) {
                 if (!closing) {
-                    LOG.log(System.Logger.Level.WARNING, "accept failed", e);
+                    // out of file descriptors, say: pause accepting for a tick rather than spin on the failure
+                    LOG.log(System.Logger.Level.WARNING, "accept failed; pausing accepting for " + TICK, e);
+                    acceptKey.interestOps(0);
+                    acceptPausedUntil = System.nanoTime() + TICK.toNanos();
                 }
                 return;
             }
@@ -313,9 +348,18 @@ public final class StateTableServer<I, O> implements AutoCloseable {
     }
 
     private void readFrom(Conn c) {
+        if (c.pending || !c.out.isEmpty() || c.closeAfterWrite) {
+            // busy with a request or its answer: leave further bytes in the kernel (back-pressure)
+            c.key.interestOps(c.key.interestOps() & ~SelectionKey.OP_READ);
+            return;
+        }
         int n;
         try {
             if (!c.in.hasRemaining()) {
+                if (c.in.capacity() >= MAX_INPUT_BUFFER) {
+                    close(c); // no codec of ours accepts a request this large without having refused it already
+                    return;
+                }
                 grow(c);
             }
             n = c.channel.read(c.in);
@@ -343,7 +387,7 @@ public final class StateTableServer<I, O> implements AutoCloseable {
 
     /** A full buffer holds part of one request: double it, up to the codec's own limits (which throw first). */
     private void grow(Conn c) {
-        ByteBuffer bigger = ByteBuffer.allocate(c.in.capacity() * 2);
+        ByteBuffer bigger = ByteBuffer.allocate(Math.min(MAX_INPUT_BUFFER, c.in.capacity() * 2));
         c.in.flip();
         bigger.put(c.in);
         c.in = bigger;
@@ -457,6 +501,9 @@ public final class StateTableServer<I, O> implements AutoCloseable {
         }
         c.closeAfterWrite = !keepAlive;
         c.writeStarted = System.nanoTime();
+        if (c.closeAfterWrite) {
+            c.key.interestOps(c.key.interestOps() & ~SelectionKey.OP_READ);
+        }
         flush(c);
     }
 
@@ -488,7 +535,7 @@ public final class StateTableServer<I, O> implements AutoCloseable {
         if (!c.inputEnded) {
             c.key.interestOps(c.key.interestOps() | SelectionKey.OP_READ);
         }
-        decodeNext(c); // a pipelined request may already be in the buffer
+        toDecode.add(c); // a pipelined request may already be in the buffer: the loop decodes it
     }
 
     /** After an error: half-close so the client reads the response before the close, as the other servers do. */
@@ -514,13 +561,20 @@ public final class StateTableServer<I, O> implements AutoCloseable {
         }
         connections.remove(c);
         perSource.computeIfPresent(c.source, (a, n) -> n == 1 ? null : n - 1);
-        if (!closing && acceptKey.isValid() && connections.size() < limits.maxConnections()) {
+        if (!closing && acceptPausedUntil == 0 && acceptKey.isValid()
+                && connections.size() < limits.maxConnections()) {
             acceptKey.interestOps(SelectionKey.OP_ACCEPT);
         }
     }
 
     /** Timeouts: idle connections, requests past their deadline, writes past theirs. */
     private void sweep(long now) {
+        if (acceptPausedUntil != 0 && now - acceptPausedUntil >= 0 && !closing) {
+            acceptPausedUntil = 0;
+            if (connections.size() < limits.maxConnections()) {
+                acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+            }
+        }
         for (Conn c : List.copyOf(connections)) {
             if (!c.out.isEmpty()) {
                 if (now - c.writeStarted > limits.writeTimeout().toNanos()) {

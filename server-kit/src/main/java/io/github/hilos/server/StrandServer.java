@@ -56,7 +56,8 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
     protected final ServerLimits limits;
     private final StrandServerSocket listener;
     private final Set<Conn> connections = ConcurrentHashMap.newKeySet();
-    private final Map<InetAddress, AtomicInteger> perSource = new ConcurrentHashMap<>();
+    /** Connections per remote address; changed only by atomic {@code merge}/{@code computeIfPresent}. */
+    private final Map<InetAddress, Integer> perSource = new ConcurrentHashMap<>();
     private final Set<Strand> strands = ConcurrentHashMap.newKeySet();
     private final Semaphore connectionPermits;
     private final LongAdder accepted = new LongAdder();
@@ -147,13 +148,22 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
             StrandSocket socket;
             try {
                 socket = listener.accept();
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
+                connectionPermits.release();
+                if (closing) {
+                    throw e;
+                }
+                // out of file descriptors, say: log, back off, and go on accepting
+                LOG.log(System.Logger.Level.WARNING, "accept failed; retrying in 100 ms", e);
+                Strand.sleep(Duration.ofMillis(100));
+                continue;
+            } catch (RuntimeException e) {
                 connectionPermits.release();
                 throw e;
             }
             InetAddress source = socket.remoteAddress() instanceof InetSocketAddress inet
                     ? inet.getAddress() : InetAddress.getLoopbackAddress();
-            int fromSource = perSource.computeIfAbsent(source, a -> new AtomicInteger()).incrementAndGet();
+            int fromSource = perSource.merge(source, 1, Integer::sum);
             Conn c = new Conn(socket, source);
             if (fromSource > limits.maxConnectionsPerSource()) {
                 refusedPerSource.increment();
@@ -175,7 +185,7 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
     }
 
     private void release(Conn c) {
-        perSource.computeIfPresent(c.source, (a, n) -> n.decrementAndGet() == 0 ? null : n);
+        perSource.computeIfPresent(c.source, (a, n) -> n == 1 ? null : n - 1);
         connectionPermits.release();
     }
 
@@ -194,8 +204,17 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
      * @return the strand
      */
     protected final Strand spawnTracked(String name, Runnable task) {
-        Strand s = runtime.spawn(name, task);
+        Strand s = runtime.spawn(name, () -> {
+            try {
+                task.run();
+            } finally {
+                strands.remove(Strand.current()); // a server that served a million connections holds none of them
+            }
+        });
         strands.add(s);
+        if (!s.isAlive()) {
+            strands.remove(s); // it ended before the add: its own remove came first
+        }
         return s;
     }
 
@@ -259,9 +278,11 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
                     return;
                 }
                 boolean keepAlive = codec.keepAlive(request, response) && !closing && keepsAlive();
-                c.idleSince = System.nanoTime();
-                if (!respond(c, request, response, keepAlive) || !keepAlive
-                        || !c.state.compareAndSet(Conn.ACTIVE, Conn.IDLE)) {
+                if (!respond(c, request, response, keepAlive) || !keepAlive) {
+                    return;
+                }
+                c.idleSince = System.nanoTime(); // before IDLE is published: the reaper reads it after seeing IDLE
+                if (!c.state.compareAndSet(Conn.ACTIVE, Conn.IDLE)) {
                     return;
                 }
             }
@@ -402,6 +423,11 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
      */
     public SocketAddress localAddress() throws IOException {
         return listener.localAddress();
+    }
+
+    /** The strands the server would wait for now (for tests: finished ones must not pile up). */
+    int trackedStrands() {
+        return strands.size();
     }
 
     /**

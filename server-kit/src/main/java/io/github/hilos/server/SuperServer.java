@@ -115,7 +115,8 @@ public final class SuperServer implements AutoCloseable {
         final ConnectionHandler handler;
         StrandServerSocket listener;
         final AtomicInteger running = new AtomicInteger();
-        final Map<InetAddress, AtomicInteger> perSource = new ConcurrentHashMap<>();
+        /** Connections per remote address; changed only by atomic {@code merge}/{@code computeIfPresent}. */
+        final Map<InetAddress, Integer> perSource = new ConcurrentHashMap<>();
         /** Accept times of the last minute, oldest first; the acceptor strand only. */
         final java.util.ArrayDeque<Long> window = new java.util.ArrayDeque<>();
         final LongAdder served = new LongAdder();
@@ -223,12 +224,23 @@ public final class SuperServer implements AutoCloseable {
         }
         this.services = List.copyOf(all);
         for (Service s : services) {
-            track(runtime.spawn("inetd-" + s.name, () -> acceptLoop(s)));
+            spawnTracked("inetd-" + s.name, () -> acceptLoop(s));
         }
     }
 
-    private void track(Strand s) {
+    /** Starts a strand the super-server waits for when it closes; it leaves the set when it ends. */
+    private void spawnTracked(String name, Runnable task) {
+        Strand s = runtime.spawn(name, () -> {
+            try {
+                task.run();
+            } finally {
+                strands.remove(Strand.current());
+            }
+        });
         strands.add(s);
+        if (!s.isAlive()) {
+            strands.remove(s);
+        }
     }
 
     private void acceptLoop(Service s) {
@@ -258,7 +270,7 @@ public final class SuperServer implements AutoCloseable {
             s.served.increment();
             s.open.add(connection);
             try {
-                track(runtime.spawn(s.name + "-handler", () -> {
+                spawnTracked(s.name + "-handler", () -> {
                     try (connection) {
                         if (s.handler instanceof ProcessCommand p) {
                             bridgeProcess(p.command(), connection);
@@ -273,7 +285,7 @@ public final class SuperServer implements AutoCloseable {
                         s.open.remove(connection);
                         release(s, source);
                     }
-                }));
+                });
             } catch (RuntimeException e) {
                 s.open.remove(connection);
                 release(s, source);
@@ -297,8 +309,8 @@ public final class SuperServer implements AutoCloseable {
             s.running.decrementAndGet();
             return false;
         }
-        if (s.perSource.computeIfAbsent(source, a -> new AtomicInteger()).incrementAndGet() > s.caps.maxPerSource()) {
-            s.perSource.computeIfPresent(source, (a, n) -> n.decrementAndGet() == 0 ? null : n);
+        if (s.perSource.merge(source, 1, Integer::sum) > s.caps.maxPerSource()) {
+            s.perSource.computeIfPresent(source, (a, n) -> n == 1 ? null : n - 1);
             s.running.decrementAndGet();
             return false;
         }
@@ -307,7 +319,7 @@ public final class SuperServer implements AutoCloseable {
     }
 
     private static void release(Service s, InetAddress source) {
-        s.perSource.computeIfPresent(source, (a, n) -> n.decrementAndGet() == 0 ? null : n);
+        s.perSource.computeIfPresent(source, (a, n) -> n == 1 ? null : n - 1);
         s.running.decrementAndGet();
     }
 

@@ -167,4 +167,24 @@ class OrganizationsTest {
             return lines;
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void finishedConnectionStrandsDoNotPileUp() throws Exception {
+        try (StrandRuntime rt = open("hybrid");
+             StrandServer<String, String> server = start("thread-per-connection", rt, Codecs.lines(64), l -> l)) {
+            for (int i = 0; i < 300; i++) {
+                try (Socket s = new Socket()) {
+                    s.connect(server.localAddress(), 10_000);
+                    s.getOutputStream().write("x\n".getBytes(StandardCharsets.UTF_8));
+                    assertEquals('x', s.getInputStream().read());
+                }
+            }
+            for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); server.trackedStrands() > 10; ) {
+                if (System.nanoTime() > until) {
+                    throw new AssertionError(server.trackedStrands() + " strands tracked after 300 connections");
+                }
+                Thread.sleep(5);
+            }
+        }
+    }
 }

@@ -274,6 +274,31 @@ class StateTableServerTest {
     }
 
     @Test
+    void thousandsOfPipelinedRequestsAreALoopNotARecursion() throws Exception {
+        int n = 20_000; // a recursion per pipelined answer overflowed the stack at about 1 600
+        try (StrandRuntime rt = open("ult", RuntimeOptions.defaults());
+             StateTableServer<String, String> server = StateTableServer.start(rt, ANY, Codecs.lines(64),
+                     StateMachine.immediate(l -> l));
+             Socket s = new Socket()) {
+            s.connect(server.localAddress(), 10_000);
+            s.setSoTimeout(30_000);
+            Thread writer = Thread.ofPlatform().start(() -> {
+                try {
+                    s.getOutputStream().write("p\n".repeat(n).getBytes(StandardCharsets.US_ASCII));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            for (int i = 0; i < n; i++) {
+                assertEquals("p", in.readLine(), "answer " + i);
+            }
+            writer.join();
+            assertEquals(n, server.stats().requests());
+        }
+    }
+
+    @Test
     void manyLineClientsOnEveryRuntime() throws Exception {
         for (String name : List.of("klt", "jdk-virtual", "ult", "hybrid")) {
             try (StrandRuntime rt = open(name, RuntimeOptions.defaults());

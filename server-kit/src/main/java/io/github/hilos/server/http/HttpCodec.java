@@ -332,9 +332,21 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
         }
     }
 
-    private byte[] fixedBody(FrameReader in, int length) throws IOException {
-        byte[] body = new byte[length];
-        in.readFully(body, 0, length);
+    /**
+     * Reads a body of {@code length} bytes into an array that grows with the bytes that came (64 KiB first, then
+     * doubling), so that a client announcing a large body and sending nothing does not hold that memory.
+     */
+    private static byte[] fixedBody(FrameReader in, int length) throws IOException {
+        byte[] body = new byte[Math.min(length, 64 * 1024)];
+        int filled = 0;
+        while (filled < length) {
+            if (filled == body.length) {
+                body = java.util.Arrays.copyOf(body, (int) Math.min(length, 2L * body.length));
+            }
+            int n = body.length - filled;
+            in.readFully(body, filled, n);
+            filled += n;
+        }
         return body;
     }
 
@@ -350,11 +362,10 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
                 fields(in, false); // trailers: checked like headers, then dropped
                 return body.toByteArray();
             }
-            if (body.size() + size > limits.maxBodyBytes()) {
+            if (size > limits.maxBodyBytes() - body.size()) { // not body.size() + size: that can overflow
                 throw new HttpException(413, "chunked body over " + limits.maxBodyBytes() + " bytes");
             }
-            byte[] chunk = new byte[(int) size];
-            in.readFully(chunk, 0, chunk.length);
+            byte[] chunk = fixedBody(in, (int) size);
             body.write(chunk, 0, chunk.length);
             byte[] end = new byte[2];
             in.readFully(end, 0, 2);
@@ -473,7 +484,16 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
                 : encode(response, request.isHead(), keepAlive, "HTTP/1.0".equals(request.version()));
     }
 
+    /** {@code HTTP/1.1 status reason CRLF} for every status, built once (final, so safely shared). */
     private static final byte[][] STATUS_LINES = new byte[600][];
+
+    static {
+        for (int status = 100; status < 600; status++) {
+            STATUS_LINES[status] = ("HTTP/1.1 " + status + " " + HttpResponse.reason(status) + "\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1);
+        }
+    }
+
     private static final byte[] CONTENT_LENGTH = ascii("Content-Length: ");
     private static final byte[] CLOSE = ascii("Connection: close\r\n\r\n");
     private static final byte[] KEEP_ALIVE = ascii("Connection: keep-alive\r\n\r\n");
@@ -483,20 +503,10 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
         return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    /** {@code HTTP/1.1 status reason CRLF}, cached per status (a benign race: the same bytes either way). */
-    private static byte[] statusLine(int status) {
-        byte[] line = STATUS_LINES[status];
-        if (line == null) {
-            line = ascii("HTTP/1.1 " + status + " " + HttpResponse.reason(status) + "\r\n");
-            STATUS_LINES[status] = line;
-        }
-        return line;
-    }
-
     static ByteBuffer encode(HttpResponse response, boolean head, boolean keepAlive, boolean http10) {
         int status = response.status();
         boolean bodyless = status < 200 || status == 204 || status == 304;
-        byte[] statusLine = statusLine(status);
+        byte[] statusLine = STATUS_LINES[status];
         byte[] fields = response.headers().encodedForResponse();
         byte[] length = bodyless ? null : ascii(Integer.toString(response.body().length));
         byte[] connection = !keepAlive ? CLOSE : http10 ? KEEP_ALIVE : CRLF;

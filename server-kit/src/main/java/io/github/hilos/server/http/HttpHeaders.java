@@ -27,9 +27,10 @@ public final class HttpHeaders {
     private final int present;
     /**
      * The fields as they are written in a response, {@code Connection} left out (the codec writes it); computed
-     * on first use. A benign race: every thread computes the same bytes from immutable fields.
+     * on first use. Volatile so that the array's contents are published with it; two threads may both compute
+     * it, to the same bytes.
      */
-    private byte[] encoded;
+    private volatile byte[] encoded;
 
     private HttpHeaders(List<String> names, List<String> values, int present) {
         this.names = names;

@@ -18,7 +18,7 @@ public record HttpRequest(String method, String target, String version, HttpHead
      */
     public String path() {
         String t = target;
-        if (t.startsWith("http://") || t.startsWith("https://")) {
+        if (t.regionMatches(true, 0, "http://", 0, 7) || t.regionMatches(true, 0, "https://", 0, 8)) {
             int slash = t.indexOf('/', t.indexOf("//") + 2);
             t = slash < 0 ? "/" : t.substring(slash);
         }

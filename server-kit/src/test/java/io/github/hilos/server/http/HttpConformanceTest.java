@@ -139,6 +139,8 @@ class HttpConformanceTest {
         c.add(new Case("chunk extension without a name", chunked + "5;=x\r\nhello\r\n0\r\n\r\n", 400));
         c.add(new Case("obs-fold in the trailers", chunked + "5\r\nhello\r\n0\r\nX: a\r\n b\r\n\r\n", 400));
         c.add(new Case("chunked body over the limit", chunked + "200000\r\n", 413));
+        c.add(new Case("chunk size that overflows the body's running total",
+                chunked + "1\r\nA\r\n7fffffffffffffff\r\n", 413));
         c.add(new Case("unsupported expectation", "POST / HTTP/1.1\r\n" + h + "Expect: 200-ok\r\nContent-Length: 1\r\n\r\nx",
                 417));
         return c.stream();
@@ -235,6 +237,13 @@ class HttpConformanceTest {
         RawHttp.Exchange e = RawHttp.exchange(server.localAddress(),
                 (request + CLOSE).getBytes(StandardCharsets.ISO_8859_1), 2, false);
         assertEquals(200, e.responses().get(0).status(), e.responses().get(0).bodyText());
+    }
+
+    @Test
+    void absoluteFormTargetsGiveTheirPathWhateverTheSchemeCase() throws Exception {
+        RawHttp.Exchange e = RawHttp.exchange(server.localAddress(),
+                "GET HTTP://a/abs?q=1 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+        assertEquals("GET /abs 0 ", e.only().bodyText());
     }
 
     @Test
