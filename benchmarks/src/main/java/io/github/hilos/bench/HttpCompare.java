@@ -71,14 +71,15 @@ final class HttpCompare {
         out.printf(Locale.ROOT, "%-36s %12s %10s %10s %9s %9s  %s%n", "server", "requests/s", "p50", "p99",
                 "x Netty", "x JDK", "errors");
         for (Result r : results) {
-            out.printf(Locale.ROOT, "%-36s %12.0f %10s %10s %9.2f %9.2f  %s%n", r.server(), r.perSecond(), r.p50(),
-                    r.p99(), r.perSecond() / netty, r.perSecond() / jdk, r.errors());
+            out.printf(Locale.ROOT, "%-36s %12.0f %10s %10s %9s %9s  %s%n", r.server(), r.perSecond(), r.p50(),
+                    r.p99(), ratio(r.perSecond(), netty), ratio(r.perSecond(), jdk), r.errors());
         }
         Result best = results.stream().filter(r -> r.server().contains(":"))
                 .max(java.util.Comparator.comparingDouble(Result::perSecond)).orElse(null);
         if (best != null) {
-            out.printf(Locale.ROOT, "%nbest server-kit configuration: %s, %.2fx Netty (target >= 1), %.2fx the JDK "
-                    + "HttpServer (target >= 1.5)%n", best.server(), best.perSecond() / netty, best.perSecond() / jdk);
+            out.printf(Locale.ROOT, "%nbest server-kit configuration: %s, %sx Netty (target >= 1), %sx the JDK "
+                    + "HttpServer (target >= 1.5)%n", best.server(), ratio(best.perSecond(), netty),
+                    ratio(best.perSecond(), jdk));
         }
         String chart = args.text("--chart", null);
         if (chart != null) {
@@ -87,6 +88,11 @@ final class HttpCompare {
                             String.format(Locale.ROOT, "%.0f/s", r.perSecond()))).toList()));
             err.println("chart written to " + chart);
         }
+    }
+
+    /** A ratio with two decimals, or "-" when the peer was not measured. */
+    private static String ratio(double value, double peer) {
+        return Double.isNaN(peer) ? "-" : String.format(Locale.ROOT, "%.2f", value / peer);
     }
 
     private static String findWrk() {

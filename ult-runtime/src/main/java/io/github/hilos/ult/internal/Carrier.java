@@ -482,7 +482,8 @@ final class Carrier implements Runnable {
             return;
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-        while (channel.isRegistered() && thread.isAlive() && System.nanoTime() - deadline < 0) {
+        // keyFor, not isRegistered: the channel may also be registered with other carriers' selectors
+        while (channel.keyFor(selector) != null && thread.isAlive() && System.nanoTime() - deadline < 0) {
             selector.wakeup();
             Strand.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
         }

@@ -16,7 +16,7 @@ final class PollState implements ReadyHandler {
     static final int OUTBOUND = SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT;
 
     /** The carrier whose selector holds the key. */
-    private final Carrier owner;
+    final Carrier owner;
     volatile UltStrand inbound;
     volatile UltStrand outbound;
     PollState(Carrier owner) {

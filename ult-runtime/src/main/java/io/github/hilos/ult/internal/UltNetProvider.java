@@ -60,7 +60,7 @@ final class UltNetProvider implements NetProvider {
             long deadline = deadline(timeoutNanos);
             if (!channel.connect(remote)) {
                 while (!channel.finishConnect()) {
-                    await(channel, key, SelectionKey.OP_CONNECT, deadline, "connect");
+                    await(channel, key, SelectionKey.OP_CONNECT, deadline, "connect", () -> closeAndWake(channel, key));
                 }
             }
             return new UltConnection(channel, key);
@@ -98,20 +98,26 @@ final class UltNetProvider implements NetProvider {
         return timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE : io.github.hilos.spi.Durations.deadline(timeoutNanos);
     }
 
-    /** Closes a channel, wakes the strands waiting on it, and lets the selector drop its key. */
-    private void closeAndWake(SelectableChannel channel, PollState state) throws IOException {
+    /** Closes a channel, wakes the strands waiting on it, and lets each selector that holds it drop its key. */
+    private static void closeAndWake(SelectableChannel channel, SelectionKey... keys) throws IOException {
         try {
             channel.close();
         } finally {
-            state.wakeAll();
-            carrier.flushClosed(channel);
+            for (SelectionKey k : keys) {
+                ((PollState) k.attachment()).wakeAll();
+            }
+            for (SelectionKey k : keys) {
+                ((PollState) k.attachment()).owner.flushClosed(channel);
+            }
         }
     }
 
     /** Parks the calling strand until {@code op} is ready on {@code key}, or the deadline passes. */
-    private void await(SelectableChannel channel, SelectionKey key, int op, long deadline, String what) throws IOException {
+    private void await(SelectableChannel channel, SelectionKey key, int op, long deadline, String what,
+                       java.io.Closeable closeOnInterrupt) throws IOException {
         Carrier here = checkCarrier();
         PollState state = (PollState) key.attachment();
+        Carrier owner = state.owner;
         boolean inbound = (op & PollState.INBOUND) != 0;
         UltStrand me = here.mounted();
         UltStrand other = inbound ? state.inbound : state.outbound;
@@ -135,12 +141,12 @@ final class UltNetProvider implements NetProvider {
             } catch (CancelledKeyException closed) {
                 throw new AsynchronousCloseException();
             }
-            if (here != carrier) {
-                carrier.wake(); // the key is in another carrier's selector: make it select with the new interest
+            if (here != owner) {
+                owner.wake(); // the key is in another carrier's selector: make it select with the new interest
             }
             while (!(inbound ? state.inboundReady : state.outboundReady)) {
                 if (me.isInterrupted()) {
-                    closeAndWake(channel, state);
+                    closeOnInterrupt.close();
                     throw new ClosedByInterruptException();
                 }
                 if (!channel.isOpen()) {
@@ -198,7 +204,7 @@ final class UltNetProvider implements NetProvider {
                         throw e;
                     }
                 }
-                await(channel, key, SelectionKey.OP_ACCEPT, deadline, "accept");
+                await(channel, key, SelectionKey.OP_ACCEPT, deadline, "accept", this);
             }
         }
 
@@ -209,44 +215,76 @@ final class UltNetProvider implements NetProvider {
 
         @Override
         public void close() throws IOException {
-            closeAndWake(channel, (PollState) key.attachment());
+            closeAndWake(channel, key);
         }
     }
 
+    /**
+     * A connection registered, lazily, with the selector of each carrier whose strands wait on it: strands never
+     * leave their carrier, so the strand serving a connection (often stolen by another carrier than the one that
+     * accepted it) waits on its own carrier's poller, without cross-carrier wake-ups, and keeps its inbound
+     * interest between requests. A channel may be registered with several selectors at once; the keys of the
+     * other carriers have no interest.
+     */
     private final class UltConnection extends SocketChannelConnection {
-        private final SelectionKey key;
+        /** One key per carrier the connection was waited on from, the opening carrier's first; copy on write. */
+        private volatile SelectionKey[] keys;
 
         UltConnection(SocketChannel channel, SelectionKey key) {
             super(channel);
-            this.key = key;
+            this.keys = new SelectionKey[] {key};
+        }
+
+        /** This carrier's key, registering the channel with its selector on first use; its carrier thread only. */
+        private SelectionKey keyFor(Carrier here) throws IOException {
+            for (SelectionKey k : keys) {
+                if (k.selector() == here.selector) {
+                    return k;
+                }
+            }
+            synchronized (this) {
+                if (!channel.isOpen()) {
+                    throw new AsynchronousCloseException();
+                }
+                SelectionKey k = channel.register(here.selector, 0, new PollState(here));
+                SelectionKey[] more = java.util.Arrays.copyOf(keys, keys.length + 1);
+                more[keys.length] = k;
+                keys = more;
+                return k;
+            }
         }
 
         @Override
         public int read(ByteBuffer dst, long timeoutNanos) throws IOException {
-            checkCarrier();
+            Carrier here = checkCarrier();
             long deadline = deadline(timeoutNanos);
             for (;;) {
                 int n = channel.read(dst);
                 if (n != 0 || !dst.hasRemaining()) {
                     return n;
                 }
-                await(channel, key, SelectionKey.OP_READ, deadline, "read");
+                await(channel, keyFor(here), SelectionKey.OP_READ, deadline, "read", this);
             }
         }
 
         @Override
         public void write(ByteBuffer src) throws IOException {
-            checkCarrier();
+            Carrier here = checkCarrier();
             while (src.hasRemaining()) {
                 if (channel.write(src) == 0) {
-                    await(channel, key, SelectionKey.OP_WRITE, Long.MAX_VALUE, "write");
+                    await(channel, keyFor(here), SelectionKey.OP_WRITE, Long.MAX_VALUE, "write", this);
                 }
             }
         }
 
         @Override
         public void close() throws IOException {
-            closeAndWake(channel, (PollState) key.attachment());
+            SelectionKey[] all;
+            synchronized (this) {
+                all = keys;
+                channel.close(); // under the lock: no carrier registers the channel after this
+            }
+            closeAndWake(channel, all);
         }
     }
 }
