@@ -33,7 +33,38 @@ final class ServeCommand {
     private ServeCommand() {
     }
 
+    /** Serves until the JVM is told to stop (Ctrl-C, SIGTERM), then shuts down gracefully before it exits. */
     static void run(List<String> options, PrintStream out, PrintStream err) throws Exception {
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                finished.await(); // let the graceful shutdown finish before the JVM exits
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            serve(options, out, err, stop);
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it waited for this
+            }
+        }
+    }
+
+    /**
+     * Serves until {@code stop} opens, then shuts down gracefully and reports.
+     *
+     * @param stop opened to stop serving
+     * @throws Exception on bad arguments (a {@link Hilos.UsageException}) or if the server cannot start
+     */
+    static void serve(List<String> options, PrintStream out, PrintStream err, CountDownLatch stop) throws Exception {
         Args args = new Args("serve", options, Set.of("--runtime", "--org", "--port", "--root", "--bind",
                 "--workers", "--carriers"));
         if (args.positional().size() != 1) {
@@ -51,7 +82,6 @@ final class ServeCommand {
         InetAddress bind = InetAddress.getByName(args.text("--bind", "127.0.0.1"));
         InetSocketAddress address = new InetSocketAddress(bind, port);
 
-        CountDownLatch stopped = new CountDownLatch(1);
         if (kind.equals("netty-http") || kind.equals("jdk-http")) {
             AutoCloseable peer;
             InetSocketAddress at;
@@ -66,15 +96,8 @@ final class ServeCommand {
             }
             out.println("hilos: " + kind + " listening on " + at.getAddress().getHostAddress() + ":" + at.getPort());
             out.flush();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    peer.close();
-                } catch (Exception e) {
-                    err.println("hilos: closing " + kind + ": " + e);
-                }
-                stopped.countDown();
-            }));
-            stopped.await();
+            stop.await();
+            peer.close();
             return;
         }
 
@@ -116,14 +139,14 @@ final class ServeCommand {
         out.println("hilos: " + kind + " (" + org + " on " + runtimeName + ") listening on "
                 + at.getAddress().getHostAddress() + ":" + at.getPort() + "; Ctrl-C stops it gracefully");
         out.flush();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+            stop.await();
+        } finally {
             ShutdownReport report = server.shutdown(Duration.ofSeconds(5));
             err.println("hilos: stopped after " + server.requests() + " requests: " + report.idleClosed()
                     + " idle connection(s) closed, " + report.finished() + " finished, "
                     + (report.clean() ? "none cut" : report.cut().size() + " cut: " + report.cut()));
             rt.close();
-            stopped.countDown();
-        }));
-        stopped.await();
+        }
     }
 }

@@ -77,6 +77,37 @@ class HilosCliTest {
     }
 
     @Test
+    void serveListensAnswersAndStopsGracefully() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+        Thread serving = Thread.ofPlatform().start(() -> {
+            try {
+                ServeCommand.serve(List.of("echo", "--runtime", "ult", "--org", "state-table", "--port", "0"),
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8), stop);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        Matcher port = null;
+        for (long until = System.nanoTime() + 30_000_000_000L; port == null || !port.find(); ) {
+            assertTrue(System.nanoTime() < until, "never listened: " + out);
+            Thread.sleep(10);
+            port = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)").matcher(out.toString(StandardCharsets.UTF_8));
+        }
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", Integer.parseInt(port.group(1)))) {
+            s.getOutputStream().write("hello\n".getBytes(StandardCharsets.UTF_8));
+            assertEquals("hello", new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine());
+        }
+        stop.countDown();
+        serving.join(30_000);
+        assertFalse(serving.isAlive());
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("stopped after 1 requests"), err.toString());
+    }
+
+    @Test
     void httpParsesWrksReport() {
         String report = """
                 Running 3s test @ http://127.0.0.1:1/
