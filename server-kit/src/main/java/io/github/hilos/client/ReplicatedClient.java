@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -66,7 +65,18 @@ public final class ReplicatedClient<Q, R> {
     private final Duration backoffMax;
     private final RetryBudget budget;
     private final Function<Q, Object> cacheKey;
-    private final Map<Object, R> cache = new ConcurrentHashMap<>();
+    /** The last good answers, at most {@link #CACHE_ENTRIES}, least recently used out first; guarded by itself. */
+    private final Map<Object, R> cache = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @java.io.Serial
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Object, R> eldest) {
+            return size() > CACHE_ENTRIES;
+        }
+    };
+    /** The fallback cache's size. */
+    public static final int CACHE_ENTRIES = 10_000;
     private final AtomicInteger next = new AtomicInteger();
 
     private ReplicatedClient(Builder<Q, R> b) {
@@ -223,8 +233,8 @@ public final class ReplicatedClient<Q, R> {
         }
     }
 
-    /** What an attempt's strand reports. */
-    private record Outcome<R>(int replica, R value, Exception failure) {
+    /** What an attempt's strand reports; {@code round} tells a late failure of an abandoned round. */
+    private record Outcome<R>(int round, int replica, R value, Exception failure) {
     }
 
     /**
@@ -240,7 +250,9 @@ public final class ReplicatedClient<Q, R> {
         Channel<Outcome<R>> outcomes = Channels.unbounded();
         List<Strand> running = new ArrayList<>();
         List<Exception> failures = new ArrayList<>();
+        boolean[] tried = new boolean[replicas.size()];
         int attempts = 0;
+        int round = 0;
         try {
             while (attempts < maxAttempts) {
                 if (attempts > 0) {
@@ -248,38 +260,42 @@ public final class ReplicatedClient<Q, R> {
                         failures.add(new IllegalStateException("retry budget exhausted"));
                         break;
                     }
-                    Strand.sleep(backoff(attempts));
+                    Strand.sleep(backoff(round));
                 }
-                int first = choose(-1);
-                running.add(launch(first, request, outcomes));
+                round++;
+                running.add(launch(round, choose(tried), request, outcomes));
                 attempts++;
                 int inFlight = 1;
                 long deadline = System.nanoTime() + attemptTimeout.toNanos();
-                boolean hedged = hedgeAfter == null || replicas.size() < 2;
+                boolean mayHedge = hedgeAfter != null && replicas.size() > 1;
+                long hedgeAt = mayHedge ? System.nanoTime() + hedgeAfter.toNanos() : 0;
                 while (inFlight > 0) {
-                    long wait = deadline - System.nanoTime();
-                    if (!hedged) {
-                        wait = Math.min(wait, hedgeAfter.toNanos());
-                    }
+                    long until = mayHedge && hedgeAt - deadline < 0 ? hedgeAt : deadline;
+                    long wait = until - System.nanoTime();
                     Outcome<R> o = wait <= 0 ? null : outcomes.receive(Duration.ofNanos(wait));
                     if (o == null) {
-                        if (!hedged && System.nanoTime() - deadline < 0) {
-                            hedged = true; // slow: try a second replica, the first answer wins
-                            running.add(launch(choose(first), request, outcomes));
-                            attempts++;
-                            inFlight++;
+                        if (mayHedge && System.nanoTime() - deadline < 0) {
+                            mayHedge = false;
+                            // slow: a second replica, the first answer wins; a hedge is an attempt and is paid
+                            // for by the retry budget, or hedging would double the load of a slow service
+                            if (attempts < maxAttempts && budget.tryRetry()) {
+                                running.add(launch(round, choose(tried), request, outcomes));
+                                attempts++;
+                                inFlight++;
+                            }
                             continue;
                         }
                         failures.add(new TimeoutException("no answer within " + attemptTimeout));
                         break;
                     }
-                    inFlight--;
-                    if (o.failure() == null) {
-                        if (cacheKey != null) {
-                            cache.put(cacheKey.apply(request), o.value());
-                        }
+                    if (o.failure() == null) { // a success is taken whenever it comes, even from an old round
+                        remember(request, o.value());
                         return new Reply<>(o.value(), replicas.get(o.replica()).name(), attempts, false);
                     }
+                    if (o.round() != round) {
+                        continue; // the failure of an abandoned round (interrupted): counted as its timeout
+                    }
+                    inFlight--;
                     failures.add(o.failure());
                 }
                 interruptAll(running); // abandoned: a late answer is not waited for
@@ -305,7 +321,7 @@ public final class ReplicatedClient<Q, R> {
         List<Exception> failures = new ArrayList<>();
         try {
             for (int i = 0; i < replicas.size(); i++) {
-                running.add(launch(i, request, outcomes));
+                running.add(launch(0, i, request, outcomes));
             }
             long deadline = System.nanoTime() + attemptTimeout.toNanos();
             for (int left = replicas.size(); left > 0; left--) {
@@ -316,9 +332,7 @@ public final class ReplicatedClient<Q, R> {
                     break;
                 }
                 if (o.failure() == null) {
-                    if (cacheKey != null) {
-                        cache.put(cacheKey.apply(request), o.value());
-                    }
+                    remember(request, o.value());
                     return new Reply<>(o.value(), replicas.get(o.replica()).name(), replicas.size(), false);
                 }
                 failures.add(o.failure());
@@ -329,9 +343,24 @@ public final class ReplicatedClient<Q, R> {
         return fallback(request, replicas.size(), failures);
     }
 
+    private void remember(Q request, R value) {
+        if (cacheKey != null && value != null) {
+            Object key = cacheKey.apply(request);
+            if (key != null) {
+                synchronized (cache) {
+                    cache.put(key, value);
+                }
+            }
+        }
+    }
+
     private Reply<R> fallback(Q request, int attempts, List<Exception> failures) throws ReplicasFailedException {
         if (cacheKey != null) {
-            R cached = cache.get(cacheKey.apply(request));
+            Object key = cacheKey.apply(request);
+            R cached;
+            synchronized (cache) {
+                cached = key == null ? null : cache.get(key);
+            }
             if (cached != null) {
                 return new Reply<>(cached, "cache", attempts, true);
             }
@@ -344,14 +373,16 @@ public final class ReplicatedClient<Q, R> {
         throw e;
     }
 
-    private Strand launch(int replica, Q request, Channel<Outcome<R>> outcomes) {
+    private Strand launch(int round, int replica, Q request, Channel<Outcome<R>> outcomes) {
         outstanding[replica].incrementAndGet();
         return runtime.spawn("replica-" + replicas.get(replica).name(), () -> {
             Outcome<R> o;
             try {
-                o = new Outcome<>(replica, replicas.get(replica).call().call(request), null);
+                o = new Outcome<>(round, replica, replicas.get(replica).call().call(request), null);
             } catch (Exception e) {
-                o = new Outcome<>(replica, null, e);
+                o = new Outcome<>(round, replica, null, e);
+            } catch (Error e) {
+                o = new Outcome<>(round, replica, null, new IllegalStateException("the call failed with " + e, e));
             } finally {
                 outstanding[replica].decrementAndGet();
             }
@@ -359,25 +390,54 @@ public final class ReplicatedClient<Q, R> {
         });
     }
 
-    /** Picks a replica, other than {@code avoid} when there is a choice. */
-    private int choose(int avoid) {
+    /**
+     * Picks a replica this call has not tried yet (all again once every one has been), by the client's choice, and
+     * marks it tried: a retry never goes back to a replica that just failed while another is left.
+     */
+    private int choose(boolean[] tried) {
         int n = replicas.size();
-        if (n == 1) {
-            return 0;
+        int untried = 0;
+        for (boolean t : tried) {
+            untried += t ? 0 : 1;
+        }
+        if (untried == 0) {
+            java.util.Arrays.fill(tried, false);
+            untried = n;
         }
         int pick = switch (choice) {
-            case ROUND_ROBIN -> Math.floorMod(next.getAndIncrement(), n);
-            case RANDOM -> ThreadLocalRandom.current().nextInt(n);
+            case ROUND_ROBIN -> {
+                int i = Math.floorMod(next.getAndIncrement(), n);
+                while (tried[i]) {
+                    i = (i + 1) % n;
+                }
+                yield i;
+            }
+            case RANDOM -> nthUntried(tried, ThreadLocalRandom.current().nextInt(untried));
             case LEAST_OUTSTANDING -> {
-                int a = ThreadLocalRandom.current().nextInt(n);
-                int b = ThreadLocalRandom.current().nextInt(n - 1);
+                int a = ThreadLocalRandom.current().nextInt(untried);
+                if (untried == 1) {
+                    yield nthUntried(tried, a);
+                }
+                int b = ThreadLocalRandom.current().nextInt(untried - 1);
                 if (b >= a) {
                     b++;
                 }
-                yield outstanding[b].get() < outstanding[a].get() ? b : a;
+                int ra = nthUntried(tried, a);
+                int rb = nthUntried(tried, b);
+                yield outstanding[rb].get() < outstanding[ra].get() ? rb : ra;
             }
         };
-        return pick == avoid ? (pick + 1) % n : pick;
+        tried[pick] = true;
+        return pick;
+    }
+
+    private static int nthUntried(boolean[] tried, int k) {
+        for (int i = 0; i < tried.length; i++) {
+            if (!tried[i] && k-- == 0) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("no untried replica");
     }
 
     private Duration backoff(int retry) {

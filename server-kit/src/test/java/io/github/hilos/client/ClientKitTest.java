@@ -121,6 +121,46 @@ class ClientKitTest {
     }
 
     @Test
+    void aTimedOutRoundsLateFailureDoesNotFailTheNextRound() throws Exception {
+        AtomicBoolean interrupted = new AtomicBoolean();
+        ReplicatedClient<String, String> client = ReplicatedClient.builder(rt,
+                        List.of(hanging("stuck", interrupted), slow("slowish", Duration.ofMillis(30))))
+                .attemptTimeout(Duration.ofMillis(150)).backoff(Duration.ofMillis(1), Duration.ofMillis(2)).build();
+        for (int i = 0; i < 6; i++) { // round-robin: every other call starts on the stuck replica
+            assertEquals("slowish:q", inStrand(() -> client.call("q")).value(), "call " + i);
+        }
+    }
+
+    @Test
+    void retriesGoToReplicasThisCallHasNotTried() throws Exception {
+        for (ReplicatedClient.Choice choice : ReplicatedClient.Choice.values()) {
+            ReplicatedClient<String, String> client = ReplicatedClient.builder(rt,
+                            List.of(failing("down"), ok("up1"), ok("up2")))
+                    .choice(choice).maxAttempts(2).backoff(Duration.ofMillis(1), Duration.ofMillis(1)).build();
+            for (int i = 0; i < 30; i++) {
+                assertTrue(inStrand(() -> client.call("q")).replica().startsWith("up"), choice + " call " + i);
+            }
+        }
+    }
+
+    @Test
+    void aHedgeIsAnAttempt() throws Exception {
+        ReplicatedClient<String, String> client = ReplicatedClient.builder(rt,
+                        List.of(slow("slow", Duration.ofMillis(200)), ok("fast")))
+                .hedgeAfter(Duration.ofMillis(20)).maxAttempts(1).build();
+        ReplicatedClient.Reply<String> r = inStrand(() -> client.call("q"));
+        assertEquals("slow", r.replica(), "one attempt allowed: no hedge");
+        assertEquals(1, r.attempts());
+    }
+
+    @Test
+    void aNullAnswerIsReturnedButNotCached() throws Exception {
+        ReplicatedClient<String, String> client = ReplicatedClient.builder(rt,
+                List.of(new Replica<String, String>("nil", q -> null))).fallbackToLastGood(q -> q).build();
+        assertEquals(null, inStrand(() -> client.call("k")).value());
+    }
+
+    @Test
     void aSlowReplicaIsHedgedAndTheFirstAnswerWins() throws Exception {
         ReplicatedClient<String, String> client = ReplicatedClient.builder(rt,
                         List.of(slow("slow", Duration.ofSeconds(20)), ok("fast")))
