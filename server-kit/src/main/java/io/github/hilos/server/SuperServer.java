@@ -5,6 +5,8 @@ import io.github.hilos.api.Strand;
 import io.github.hilos.api.StrandRuntime;
 import io.github.hilos.net.StrandServerSocket;
 import io.github.hilos.net.StrandSocket;
+import io.github.hilos.sync.Channel;
+import io.github.hilos.sync.Channels;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,10 +41,12 @@ import java.util.concurrent.atomic.LongAdder;
  *         .start();
  * }</pre>
  *
- * <p>Processes are started and their pipes read and written through {@link Jacket#call}, so on user-level runtimes
- * only the bridging strands wait. A process's standard error is discarded; when the client half-closes, the
- * process's input is closed; when the process closes its output, the socket's output is; the connection ends
- * when both have and the process has exited.
+ * <p>A process is started through {@link Jacket#call}; its pipes are served by two JDK virtual threads that hand
+ * the bytes to the bridging strands through channels, so on user-level runtimes only those strands wait, and the
+ * shared jacket pool is not held for the life of a connection. A process's standard error is discarded; when the
+ * client half-closes, the process's input is closed; when the process closes its output, the socket's output is;
+ * the connection ends when the process has exited. A process silent for 30 s after its client's input ended is
+ * destroyed, and closing the super-server destroys every process it started.
  */
 public final class SuperServer implements AutoCloseable {
 
@@ -106,6 +110,7 @@ public final class SuperServer implements AutoCloseable {
     private final StrandRuntime runtime;
     private final List<Service> services;
     private final Set<Strand> strands = ConcurrentHashMap.newKeySet();
+    private final Set<Process> processes = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
 
     private final class Service {
@@ -331,54 +336,117 @@ public final class SuperServer implements AutoCloseable {
         }
     }
 
-    /** Runs {@code command} with its standard input and output bridged to {@code socket}. */
+    /** How long a process may stay silent once its client's input has ended, before it is destroyed. */
+    static final Duration PROCESS_LINGER = Duration.ofSeconds(30);
+
+    /**
+     * Runs {@code command} with its standard input and output bridged to {@code socket}. The pipes are read and
+     * written by two JDK virtual threads, which hand the bytes to and from the strands through channels: a process
+     * holds its pipes as long as its connection lasts, and on user-level runtimes a dozen such processes would
+     * otherwise hold every thread of the shared {@code Jacket} pool. The connection ends when the process has
+     * closed its output and exited; a process still silent {@link #PROCESS_LINGER} after its client's input ended
+     * is destroyed, and so is every process when the super-server closes.
+     */
     private void bridgeProcess(List<String> command, StrandSocket socket) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
-        Process process = Jacket.call(pb::start);
+        Process process;
         try {
-            OutputStream stdin = process.getOutputStream();
-            InputStream stdout = process.getInputStream();
-            Strand toProcess = runtime.spawn("process-input", () -> {
-                ByteBuffer buffer = ByteBuffer.allocate(8192);
-                try {
-                    while (socket.read(buffer) >= 0) {
-                        buffer.flip();
-                        byte[] chunk = new byte[buffer.remaining()];
-                        buffer.get(chunk);
-                        buffer.clear();
-                        Jacket.call(() -> {
-                            stdin.write(chunk);
-                            stdin.flush();
-                            return null;
-                        });
-                    }
-                } catch (Exception e) {
-                    LOG.log(System.Logger.Level.DEBUG, "client to process: " + e);
-                } finally {
-                    try {
-                        Jacket.call(() -> {
-                            stdin.close();
-                            return null;
-                        });
-                    } catch (Exception e) {
-                        LOG.log(System.Logger.Level.DEBUG, "closing the process's input: " + e);
-                    }
+            process = Jacket.call(pb::start);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot start " + command + ": " + e.getMessage());
+            throw e;
+        }
+        processes.add(process);
+        Channel<byte[]> fromProcess = Channels.bounded(4);
+        Channel<byte[]> toProcess = Channels.bounded(4);
+        java.util.concurrent.atomic.AtomicBoolean inputEnded = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread.ofVirtual().name("process-stdout").start(() -> {
+            try (InputStream stdout = process.getInputStream()) {
+                byte[] chunk = new byte[8192];
+                for (int n; (n = stdout.read(chunk)) >= 0; ) {
+                    fromProcess.send(java.util.Arrays.copyOf(chunk, n));
                 }
-            });
-            byte[] chunk = new byte[8192];
-            for (;;) {
-                int n = Jacket.call(() -> stdout.read(chunk));
-                if (n < 0) {
-                    break;
-                }
-                socket.write(ByteBuffer.wrap(chunk, 0, n));
+            } catch (IOException | InterruptedException | io.github.hilos.sync.ChannelClosedException e) {
+                LOG.log(System.Logger.Level.DEBUG, "process output: " + e);
+            } finally {
+                fromProcess.close();
             }
+        });
+        Thread.ofVirtual().name("process-stdin").start(() -> {
+            try (OutputStream stdin = process.getOutputStream()) {
+                for (;;) {
+                    byte[] chunk = toProcess.receive();
+                    stdin.write(chunk);
+                    stdin.flush();
+                }
+            } catch (IOException | InterruptedException | io.github.hilos.sync.ChannelClosedException e) {
+                LOG.log(System.Logger.Level.DEBUG, "process input ended: " + e);
+            }
+        });
+        Strand clientInput = runtime.spawn("process-input", () -> {
+            ByteBuffer buffer = ByteBuffer.allocate(8192);
+            try {
+                while (socket.read(buffer) >= 0) {
+                    buffer.flip();
+                    byte[] chunk = new byte[buffer.remaining()];
+                    buffer.get(chunk);
+                    buffer.clear();
+                    toProcess.send(chunk);
+                }
+            } catch (IOException | InterruptedException | io.github.hilos.sync.ChannelClosedException e) {
+                LOG.log(System.Logger.Level.DEBUG, "client to process: " + e);
+            } finally {
+                inputEnded.set(true);
+                toProcess.close(); // the stdin thread drains, then closes the process's input
+            }
+        });
+        try {
+            for (;;) {
+                byte[] chunk = fromProcess.receive(PROCESS_LINGER);
+                if (chunk == null) {
+                    if (inputEnded.get() || closing) {
+                        LOG.log(System.Logger.Level.DEBUG, "destroying " + command + ": silent " + PROCESS_LINGER
+                                + " after its client's input ended");
+                        break;
+                    }
+                    continue;
+                }
+                socket.write(ByteBuffer.wrap(chunk));
+            }
+        } catch (io.github.hilos.sync.ChannelClosedException endOfOutput) {
             socket.shutdownOutput();
-            Jacket.call(process::waitFor);
-            socket.shutdownInput(); // the client may keep its side open: stop reading it
-            toProcess.join(Duration.ofSeconds(5));
+            try {
+                Jacket.await(process.onExit(), Duration.ofSeconds(5));
+            } catch (java.util.concurrent.TimeoutException stillRunning) {
+                LOG.log(System.Logger.Level.DEBUG, command + " closed its output but did not exit");
+            }
         } finally {
-            process.destroy();
+            toProcess.close();
+            fromProcess.close();
+            terminate(process);
+            processes.remove(process);
+            try {
+                socket.shutdownInput(); // the client may keep its side open: stop reading it
+            } catch (IOException e) {
+                // already closed
+            }
+            clientInput.join(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Destroys a process, forcibly if it has not exited a second later. */
+    private static void terminate(Process process) {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -421,6 +489,9 @@ public final class SuperServer implements AutoCloseable {
             for (StrandSocket c : s.open) {
                 closeQuietly(c);
             }
+        }
+        for (Process p : processes) {
+            p.destroy(); // their bridges see the end of output, or the close, and finish
         }
         long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         for (Strand s : strands) {

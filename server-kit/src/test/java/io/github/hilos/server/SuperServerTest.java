@@ -111,6 +111,69 @@ class SuperServerTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"ult", "hybrid"})
+    void moreProcessesThanJacketThreadsAreServedAtOnce(String name) throws Exception {
+        int n = 24; // the jacket pool has 16 threads by default: pipes must not hold them
+        try (StrandRuntime rt = open(name);
+             SuperServer inetd = SuperServer.on(rt)
+                     .processService("cat", ANY, new SuperServer.Caps(64, 64, 600), List.of("cat"))
+                     .start()) {
+            List<Socket> open = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < n; i++) {
+                    Socket s = new Socket();
+                    open.add(s);
+                    s.connect(inetd.localAddress("cat"), 10_000);
+                    s.setSoTimeout(20_000);
+                    s.getOutputStream().write(("line " + i + "\n").getBytes(StandardCharsets.UTF_8));
+                }
+                for (int i = 0; i < n; i++) { // every process answers while all of them are running
+                    byte[] expected = ("line " + i + "\n").getBytes(StandardCharsets.UTF_8);
+                    assertEquals(new String(expected, StandardCharsets.UTF_8), new String(
+                            open.get(i).getInputStream().readNBytes(expected.length), StandardCharsets.UTF_8));
+                }
+                assertEquals(n, inetd.stats().get("cat").running());
+            } finally {
+                for (Socket s : open) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void closingTheSuperServerDestroysItsProcesses() throws Exception {
+        try (StrandRuntime rt = open("ult")) {
+            SuperServer inetd = SuperServer.on(rt)
+                    .processService("sleeper", ANY, SuperServer.Caps.DEFAULTS, List.of("sleep", "300"))
+                    .start();
+            try (Socket s = new Socket()) {
+                s.connect(inetd.localAddress("sleeper"), 10_000);
+                awaitRunning(inetd, "sleeper", 1);
+                for (long until = System.nanoTime() + 10_000_000_000L; sleepers() == 0; ) {
+                    if (System.nanoTime() > until) {
+                        throw new AssertionError("the process never started");
+                    }
+                    Thread.sleep(5);
+                }
+                inetd.close();
+                for (long until = System.nanoTime() + 10_000_000_000L; sleepers() > 0; ) {
+                    if (System.nanoTime() > until) {
+                        throw new AssertionError("the process outlived the super-server");
+                    }
+                    Thread.sleep(5);
+                }
+            }
+        }
+    }
+
+    private static long sleepers() {
+        return ProcessHandle.current().descendants()
+                .filter(p -> p.isAlive() && p.info().command().map(c -> c.endsWith("sleep")).orElse(false))
+                .count();
+    }
+
     private static void awaitRunning(SuperServer inetd, String service, int n) throws InterruptedException {
         for (long until = System.nanoTime() + 10_000_000_000L; inetd.stats().get(service).running() < n; ) {
             if (System.nanoTime() > until) {
