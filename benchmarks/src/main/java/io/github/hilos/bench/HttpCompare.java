@@ -74,7 +74,7 @@ final class HttpCompare {
             out.printf(Locale.ROOT, "%-36s %12.0f %10s %10s %9s %9s  %s%n", r.server(), r.perSecond(), r.p50(),
                     r.p99(), ratio(r.perSecond(), netty), ratio(r.perSecond(), jdk), r.errors());
         }
-        Result best = results.stream().filter(r -> r.server().contains(":"))
+        Result best = results.stream().filter(r -> r.server().contains(":") && r.errors().equals("none"))
                 .max(java.util.Comparator.comparingDouble(Result::perSecond)).orElse(null);
         if (best != null) {
             out.printf(Locale.ROOT, "%nbest server-kit configuration: %s, %sx Netty (target >= 1), %sx the JDK "
@@ -117,10 +117,23 @@ final class HttpCompare {
             command.addAll(List.of(server, "--port", "0"));
         }
         Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Thread killChild = new Thread(child::destroyForcibly); // Ctrl-C on hilos http must not leave it running
+        Runtime.getRuntime().addShutdownHook(killChild);
         try {
             BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(),
                     StandardCharsets.UTF_8));
-            String first = lines.readLine();
+            String first;
+            try {
+                first = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return lines.readLine();
+                    } catch (IOException e) {
+                        return null;
+                    }
+                }).get(60, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException(server + " did not say where it listens within 60 s");
+            }
             Matcher m = first == null ? null : Pattern.compile("listening on ([^ ;]+):(\\d+)").matcher(first);
             if (m == null || !m.find()) {
                 throw new IllegalStateException(server + " did not start: " + first);
@@ -133,6 +146,11 @@ final class HttpCompare {
             child.destroy(); // SIGTERM: the server shuts down gracefully
             if (!child.waitFor(15, TimeUnit.SECONDS)) {
                 child.destroyForcibly();
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(killChild);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs
             }
         }
     }

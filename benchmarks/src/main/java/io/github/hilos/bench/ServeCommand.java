@@ -123,8 +123,15 @@ final class ServeCommand {
                             new StaticFiles(Path.of(args.text("--root", ".")), 64L << 20), null, workers,
                             ServerLimits.DEFAULTS);
                 }
-                case "stateful-files" -> ServerSetup.start(org, rt, address, ServerSetup.lines(),
-                        new StatefulFiles(Path.of(args.text("--root", "."))), null, workers, ServerLimits.DEFAULTS);
+                case "stateful-files" -> {
+                    if (org.equals("state-table") || org.equals("one-dispatcher")) {
+                        throw new Hilos.UsageException("stateful-files keeps a table per connection, which "
+                                + org + " cannot route; run it under iterative, thread-per-connection or "
+                                + "dispatcher-worker");
+                    }
+                    yield ServerSetup.start(org, rt, address, ServerSetup.lines(),
+                            new StatefulFiles(Path.of(args.text("--root", "."))), null, workers, ServerLimits.DEFAULTS);
+                }
                 default -> throw new IllegalStateException(kind);
             };
         } catch (Exception e) {

@@ -201,7 +201,9 @@ final class ServersExperiment {
         try (StrandRuntime rt = Runtimes.open(runtime, options)) {
             ServerSetup.Running server = ServerSetup.start(org, rt,
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), ServerSetup.lines(),
-                    blockingFiles(disk), asyncFiles(disk), workers, ServerLimits.DEFAULTS.withMaxConnections(4096));
+                    blockingFiles(disk), asyncFiles(disk), workers,
+                    // every client comes from loopback: the per-source cap must not refuse the experiment's own
+                    ServerLimits.DEFAULTS.withMaxConnections(1 << 16).withMaxConnectionsPerSource(1 << 16));
             try {
                 return load(org, runtime, server.address(), clients, duration);
             } finally {
@@ -217,15 +219,15 @@ final class ServersExperiment {
         long start = System.nanoTime();
         long measureFrom = start + warmup;
         long end = measureFrom + duration.toNanos();
-        List<long[]> latencies = new ArrayList<>();
+        List<long[]> latencies = new ArrayList<>(java.util.Collections.nCopies(clients, null));
         int[] counts = new int[clients];
+        int[] errors = new int[clients];
         List<Thread> threads = new ArrayList<>();
         List<Socket> sockets = java.util.Collections.synchronizedList(new ArrayList<>());
         for (int c = 0; c < clients; c++) {
-            long[] mine = new long[1 << 16];
-            latencies.add(mine);
             int client = c;
             threads.add(Thread.ofPlatform().name("client-" + c).start(() -> {
+                long[] mine = new long[1024];
                 int n = 0;
                 int block = 0;
                 while (System.nanoTime() < end) {
@@ -239,11 +241,19 @@ final class ServersExperiment {
                         for (int r = 0; r < REQUESTS_PER_CONNECTION && System.nanoTime() < end; r++) {
                             long t0 = System.nanoTime();
                             o.write(("READ " + client + "." + block++ + "\n").getBytes(StandardCharsets.US_ASCII));
-                            if (!readLine(in)) {
+                            int answer = readLine(in);
+                            if (answer < 0) {
                                 break;
                             }
                             long t1 = System.nanoTime();
-                            if (t1 >= measureFrom && t1 < end && n < mine.length) {
+                            if (t1 >= measureFrom && t1 < end) {
+                                if (answer == 0) {
+                                    errors[client]++; // an ERR line is not a file read served
+                                    continue;
+                                }
+                                if (n == mine.length) {
+                                    mine = Arrays.copyOf(mine, 2 * n);
+                                }
                                 mine[n++] = t1 - t0;
                             }
                         }
@@ -257,6 +267,7 @@ final class ServersExperiment {
                         }
                     } finally {
                         counts[client] = n;
+                        latencies.set(client, mine); // read after join
                     }
                 }
             }));
@@ -279,24 +290,40 @@ final class ServersExperiment {
         long[] all = new long[total];
         int k = 0;
         for (int c = 0; c < clients; c++) {
-            System.arraycopy(latencies.get(c), 0, all, k, counts[c]);
+            if (counts[c] > 0) {
+                System.arraycopy(latencies.get(c), 0, all, k, counts[c]);
+            }
             k += counts[c];
         }
         Arrays.sort(all);
         double perSecond = total / (duration.toNanos() / 1e9);
+        int failed = Arrays.stream(errors).sum();
+        if (failed > 0) {
+            throw new IllegalStateException(org + " on " + runtime + " answered " + failed + " requests with ERR");
+        }
         return new Result(org, runtime, perSecond, percentile(all, 0.50) / 1e6, percentile(all, 0.99) / 1e6, total);
     }
 
-    private static double percentile(long[] sorted, double p) {
-        return sorted.length == 0 ? Double.NaN : sorted[Math.min(sorted.length - 1, (int) (p * sorted.length))];
+    /** The nearest-rank percentile: the smallest sample with at least {@code p} of the samples at or below it. */
+    static double percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int rank = (int) Math.ceil(p * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
 
-    private static boolean readLine(InputStream in) throws IOException {
-        for (int b = in.read(); b != '\n'; b = in.read()) {
+    /** Reads one answer line: 1 for data, 0 for an error line, -1 at the end of the stream. */
+    private static int readLine(InputStream in) throws IOException {
+        int first = in.read();
+        if (first < 0) {
+            return -1;
+        }
+        for (int b = first; b != '\n'; b = in.read()) {
             if (b < 0) {
-                return false;
+                return -1;
             }
         }
-        return true;
+        return first == 'D' ? 1 : 0;
     }
 }

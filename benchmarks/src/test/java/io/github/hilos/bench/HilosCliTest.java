@@ -38,6 +38,7 @@ class HilosCliTest {
                 new String[] {"serve"}, new String[] {"serve", "gopher"}, new String[] {"serve", "http", "--org", "x"},
                 new String[] {"serve", "http", "--port", "70000"}, new String[] {"serve", "http", "--runtime", "nope"},
                 new String[] {"serve", "files", "--org", "state-table", "--port", "0"},
+                new String[] {"serve", "stateful-files", "--org", "one-dispatcher", "--port", "0"},
                 new String[] {"servers", "--disk-latency", "soon"}, new String[] {"servers", "--hit-ratio", "2"},
                 new String[] {"servers", "--org", "nope"}, new String[] {"servers", "--duration", "10ms"},
                 new String[] {"http", "--server", "nginx"}, new String[] {"http", "--connections", "-1"},
@@ -105,6 +106,14 @@ class HilosCliTest {
         serving.join(30_000);
         assertFalse(serving.isAlive());
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("stopped after 1 requests"), err.toString());
+    }
+
+    @Test
+    void percentilesAreNearestRank() {
+        long[] hundred = java.util.stream.LongStream.rangeClosed(1, 100).toArray();
+        assertEquals(50, ServersExperiment.percentile(hundred, 0.50));
+        assertEquals(99, ServersExperiment.percentile(hundred, 0.99));
+        assertEquals(7, ServersExperiment.percentile(new long[] {7}, 0.99));
     }
 
     @Test

@@ -81,6 +81,9 @@ public final class ParallelFetch {
                         outcomes.set(index, new Outcome<>(item, fetch.call(item), null));
                     } catch (Exception e) {
                         outcomes.set(index, new Outcome<>(item, null, e));
+                    } catch (Error e) { // recorded as this item's failure; the others are kept
+                        outcomes.set(index, new Outcome<>(item, null, new IllegalStateException(
+                                "the fetch failed with " + e, e)));
                     } finally {
                         slots.release();
                     }
@@ -123,14 +126,14 @@ public final class ParallelFetch {
      */
     public static Page page(StrandRuntime runtime, HttpClient client, URI page, Function<String, List<String>> partsOf,
                             int parallelism, Duration timeout) throws Exception {
-        HttpResponse<String> main = Jacket.await(client.sendAsync(
+        HttpResponse<String> main = Jacket.awaitOrCancel(client.sendAsync(
                 HttpRequest.newBuilder(page).timeout(timeout).build(), HttpResponse.BodyHandlers.ofString()));
         if (main.statusCode() / 100 != 2) {
             throw new java.io.IOException("GET " + page + ": status " + main.statusCode());
         }
         List<URI> parts = partsOf.apply(main.body()).stream().map(page::resolve).distinct().toList();
         List<Outcome<URI, byte[]>> outcomes = all(runtime, parts, parallelism, uri -> {
-            HttpResponse<byte[]> r = Jacket.await(client.sendAsync(HttpRequest.newBuilder(uri).timeout(timeout).build(),
+            HttpResponse<byte[]> r = Jacket.awaitOrCancel(client.sendAsync(HttpRequest.newBuilder(uri).timeout(timeout).build(),
                     HttpResponse.BodyHandlers.ofByteArray()));
             if (r.statusCode() / 100 != 2) {
                 throw new java.io.IOException("GET " + uri + ": status " + r.statusCode());

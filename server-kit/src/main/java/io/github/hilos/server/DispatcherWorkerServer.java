@@ -109,6 +109,11 @@ public final class DispatcherWorkerServer<I, O> extends StrandServer<I, O> {
                     job.response = job.session.handle(job.request);
                 } catch (Exception e) {
                     job.failure = e;
+                } catch (Error e) { // the request fails, the worker goes on (a VirtualMachineError still ends it)
+                    job.failure = new IllegalStateException("the service failed with " + e, e);
+                    if (e instanceof VirtualMachineError fatal) {
+                        throw fatal;
+                    }
                 } finally {
                     job.done.countDown();
                 }

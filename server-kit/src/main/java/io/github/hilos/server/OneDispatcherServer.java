@@ -87,6 +87,10 @@ public final class OneDispatcherServer<I, O> implements AutoCloseable {
         if (workers <= 0) {
             throw new IllegalArgumentException("workers must be positive: " + workers);
         }
+        if (service instanceof SessionService) {
+            throw new IllegalArgumentException("a SessionService keeps per-connection state, which one dispatcher "
+                    + "handing requests to any worker cannot route; use DispatcherWorkerServer");
+        }
         if (queueCapacity <= 0) {
             throw new IllegalArgumentException("queue capacity must be positive: " + queueCapacity);
         }
@@ -99,8 +103,11 @@ public final class OneDispatcherServer<I, O> implements AutoCloseable {
                 Job<I, O> job = queue.receive();
                 try {
                     job.answer().complete(service.handle(job.request()));
-                } catch (Exception e) {
-                    job.answer().completeExceptionally(e);
+                } catch (Throwable t) { // an Error too: the request fails, the worker goes on
+                    job.answer().completeExceptionally(t);
+                    if (t instanceof VirtualMachineError fatal) {
+                        throw fatal;
+                    }
                 }
             }
         } catch (ChannelClosedException closed) {

@@ -204,16 +204,18 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
      * @return the strand
      */
     protected final Strand spawnTracked(String name, Runnable task) {
+        java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
         Strand s = runtime.spawn(name, () -> {
             try {
                 task.run();
             } finally {
+                ended.set(true); // before the remove: the spawner, after its add, checks this
                 strands.remove(Strand.current()); // a server that served a million connections holds none of them
             }
         });
         strands.add(s);
-        if (!s.isAlive()) {
-            strands.remove(s); // it ended before the add: its own remove came first
+        if (ended.get()) {
+            strands.remove(s); // it ended around the add: whichever remove came last, the set does not keep it
         }
         return s;
     }

@@ -235,15 +235,17 @@ public final class SuperServer implements AutoCloseable {
 
     /** Starts a strand the super-server waits for when it closes; it leaves the set when it ends. */
     private void spawnTracked(String name, Runnable task) {
+        java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
         Strand s = runtime.spawn(name, () -> {
             try {
                 task.run();
             } finally {
+                ended.set(true); // before the remove: the spawner, after its add, checks this
                 strands.remove(Strand.current());
             }
         });
         strands.add(s);
-        if (!s.isAlive()) {
+        if (ended.get()) {
             strands.remove(s);
         }
     }

@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The state-table server: one strand, non-blocking I/O, slow work as events matched by request id. */
@@ -270,6 +271,31 @@ class StateTableServerTest {
                     s.close();
                 }
             }
+        }
+    }
+
+    @Test
+    void aWorkerSurvivesAServiceThatThrowsAnErrorAndSessionsAreRefused() throws Exception {
+        try (StrandRuntime rt = open("ult", RuntimeOptions.defaults());
+             OneDispatcherServer<String, String> server = OneDispatcherServer.start(rt, ANY, Codecs.lines(64), l -> {
+                 if (l.equals("boom")) {
+                     throw new AssertionError("a bug in the service");
+                 }
+                 return l;
+             }, 1, 8, ServerLimits.DEFAULTS)) {
+            for (String request : List.of("boom", "fine")) { // one worker: it must survive the first
+                try (Socket s = new Socket()) {
+                    s.connect(server.localAddress(), 10_000);
+                    s.setSoTimeout(10_000);
+                    s.getOutputStream().write((request + "\n").getBytes(StandardCharsets.UTF_8));
+                    String answer = new BufferedReader(new InputStreamReader(s.getInputStream(),
+                            StandardCharsets.UTF_8)).readLine();
+                    assertEquals(request.equals("boom"), answer.startsWith("ERR"), answer);
+                }
+            }
+            assertThrows(IllegalArgumentException.class, () -> OneDispatcherServer.start(rt, ANY, Codecs.lines(64),
+                    new io.github.hilos.server.examples.StatefulFiles(java.nio.file.Path.of(".")), 1, 1,
+                    ServerLimits.DEFAULTS));
         }
     }
 

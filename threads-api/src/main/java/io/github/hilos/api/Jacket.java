@@ -84,4 +84,23 @@ public final class Jacket {
             throw (Exception) cause;
         }
     }
+
+    /**
+     * Waits for {@code future} like {@link #await(java.util.concurrent.CompletionStage)}, and cancels it if the
+     * strand is interrupted while it waits (an abandoned attempt should not keep running: cancelling a JDK
+     * {@code HttpClient} future aborts its exchange).
+     *
+     * @param future the pending result
+     * @param <T> its type
+     * @return the result
+     * @throws Exception what it failed with, or {@link InterruptedException} (after cancelling it)
+     */
+    public static <T> T awaitOrCancel(java.util.concurrent.CompletableFuture<T> future) throws Exception {
+        try {
+            return await(future, null);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            throw e;
+        }
+    }
 }

@@ -47,4 +47,25 @@ public interface AwaitTck extends RuntimeUnderTest {
             });
         }
     }
+
+    @Test
+    default void awaitOrCancelCancelsTheWorkOfAnInterruptedWaiter() throws Exception {
+        try (StrandRuntime rt = open()) {
+            CompletableFuture<String> work = new CompletableFuture<>();
+            java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+            Strand waiter = rt.spawn("waiter", () -> {
+                try {
+                    Jacket.awaitOrCancel(work);
+                } catch (InterruptedException e) {
+                    interrupted.set(true);
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+            waiter.interrupt();
+            Tck.awaitEnd(waiter);
+            org.junit.jupiter.api.Assertions.assertTrue(interrupted.get());
+            org.junit.jupiter.api.Assertions.assertTrue(work.isCancelled(), "the abandoned work is cancelled");
+        }
+    }
 }

@@ -61,8 +61,9 @@ public final class StatefulFiles implements SessionService<String, String> {
         private final Map<Integer, FileChannel> open = new HashMap<>();
         private int nextHandle = 1;
 
+        /** Synchronized with {@link #close}: a connection's end may close the table while a worker answers. */
         @Override
-        public String handle(String line) throws Exception {
+        public synchronized String handle(String line) throws Exception {
             String[] w = line.strip().split(" +");
             try {
                 return switch (w[0]) {
@@ -91,7 +92,12 @@ public final class StatefulFiles implements SessionService<String, String> {
             if (open.size() >= MAX_OPEN) {
                 return "ERR too many open files (" + MAX_OPEN + ")";
             }
-            Path file = root.resolve(name.startsWith("/") ? name.substring(1) : name).normalize();
+            Path file;
+            try {
+                file = root.resolve(name.startsWith("/") ? name.substring(1) : name).normalize();
+            } catch (java.nio.file.InvalidPathException e) {
+                return "ERR not a path: " + e.getReason();
+            }
             if (!file.startsWith(root)) {
                 return "ERR outside the root";
             }
@@ -142,7 +148,7 @@ public final class StatefulFiles implements SessionService<String, String> {
         }
 
         @Override
-        public void close() {
+        public synchronized void close() {
             for (FileChannel c : open.values()) {
                 try {
                     c.close();
