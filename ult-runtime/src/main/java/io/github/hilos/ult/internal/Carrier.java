@@ -237,6 +237,11 @@ final class Carrier implements Runnable {
                 LOG.log(System.Logger.Level.ERROR, "carrier " + thread.getName() + " recovered from an error", unexpected);
             }
         }
+        for (SelectionKey key : selector.keys()) {
+            if (key.attachment() instanceof PollState state) {
+                state.wakeAll(); // a waiter must not sleep on a key whose selector is going away
+            }
+        }
         try {
             selector.close();
         } catch (IOException e) {
@@ -482,10 +487,20 @@ final class Carrier implements Runnable {
             return;
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-        // keyFor, not isRegistered: the channel may also be registered with other carriers' selectors
-        while (channel.keyFor(selector) != null && thread.isAlive() && System.nanoTime() - deadline < 0) {
-            selector.wakeup();
-            Strand.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
+        // An interrupted caller (a strand closing the socket it was interrupted in) would not park: put the flag
+        // aside, or it spins its own carrier for up to the second.
+        boolean interrupted = Strand.interrupted();
+        try {
+            // keyFor, not isRegistered: the channel may also be registered with other carriers' selectors
+            while (channel.keyFor(selector) != null && thread.isAlive() && selector.isOpen()
+                    && System.nanoTime() - deadline < 0) {
+                selector.wakeup();
+                Strand.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
+            }
+        } finally {
+            if (interrupted) {
+                Strand.current().interrupt();
+            }
         }
     }
 

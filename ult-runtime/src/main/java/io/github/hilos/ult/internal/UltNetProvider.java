@@ -16,16 +16,19 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Sockets for strands of one carrier: non-blocking channels registered with the carrier's selector. An
  * operation that would block registers interest, parks the strand (with a timer for a timeout) and retries
  * when the carrier's poll reports the socket ready; the carrier runs other strands meanwhile.
  *
- * <p>A socket is registered with the selector of the carrier that opened (or accepted) it, and may be used by
- * strands of the same runtime on any of its carriers: a strand on another carrier changes the key's interest
- * (thread-safe since JDK 11) and wakes the owning carrier's selector, and readiness reaches it through the
- * cross-carrier unpark. Using it from any other thread fails with a clear {@link IllegalStateException}. Interrupting a strand blocked in a socket closes the socket and throws
+ * <p>A socket is registered, lazily, with the selector of each carrier whose strands wait on it
+ * ({@link Registrations}): strands never leave their carrier, so each waits on its own carrier's poller, with no
+ * cross-carrier wake-up, and the strand serving a connection keeps its inbound interest between requests. It may
+ * be used by strands of the same runtime on any of its carriers; using it from any other thread fails with a
+ * clear {@link IllegalStateException}. Interrupting a strand blocked in a socket closes the socket and throws
  * {@link ClosedByInterruptException}, as the JDK's blocking channels do; closing it from elsewhere wakes the
  * blocked strand with {@link AsynchronousCloseException}.
  */
@@ -43,7 +46,7 @@ final class UltNetProvider implements NetProvider {
         try {
             channel.configureBlocking(false);
             channel.bind(local, backlog);
-            return new UltListener(channel, register(channel));
+            return new UltListener(channel, new Registrations(channel));
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -52,21 +55,21 @@ final class UltNetProvider implements NetProvider {
 
     @Override
     public Connection connect(SocketAddress remote, long timeoutNanos) throws IOException {
+        Carrier here = checkCarrier();
         SocketChannel channel = SocketChannel.open();
+        Registrations keys = new Registrations(channel);
         try {
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            SelectionKey key = register(channel);
             long deadline = deadline(timeoutNanos);
             if (!channel.connect(remote)) {
                 while (!channel.finishConnect()) {
-                    await(channel, key, SelectionKey.OP_CONNECT, deadline, "connect", () -> closeAndWake(channel, key));
+                    await(channel, keys.keyFor(here), SelectionKey.OP_CONNECT, deadline, "connect", keys::close);
                 }
             }
-            return new UltConnection(channel, key);
+            return new UltConnection(channel, keys);
         } catch (IOException | RuntimeException e) {
-            channel.close();
-            carrier.flushClosed(channel);
+            keys.close();
             throw e;
         }
     }
@@ -76,12 +79,6 @@ final class UltNetProvider implements NetProvider {
     public io.github.hilos.net.StrandSelector openSelector() {
         Carrier here = checkCarrier();
         return new UltSelector(here);
-    }
-
-    private SelectionKey register(SelectableChannel channel) throws IOException {
-        checkCarrier();
-        SelectionKey key = channel.register(carrier.selector, 0, new PollState(carrier));
-        return key;
     }
 
     /** The calling strand's carrier, which must be one of this socket's runtime. */
@@ -96,20 +93,6 @@ final class UltNetProvider implements NetProvider {
 
     private static long deadline(long timeoutNanos) {
         return timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE : io.github.hilos.spi.Durations.deadline(timeoutNanos);
-    }
-
-    /** Closes a channel, wakes the strands waiting on it, and lets each selector that holds it drop its key. */
-    private static void closeAndWake(SelectableChannel channel, SelectionKey... keys) throws IOException {
-        try {
-            channel.close();
-        } finally {
-            for (SelectionKey k : keys) {
-                ((PollState) k.attachment()).wakeAll();
-            }
-            for (SelectionKey k : keys) {
-                ((PollState) k.attachment()).owner.flushClosed(channel);
-            }
-        }
     }
 
     /** Parks the calling strand until {@code op} is ready on {@code key}, or the deadline passes. */
@@ -181,16 +164,16 @@ final class UltNetProvider implements NetProvider {
 
     private final class UltListener implements Listener {
         private final ServerSocketChannel channel;
-        private final SelectionKey key;
+        private final Registrations keys;
 
-        UltListener(ServerSocketChannel channel, SelectionKey key) {
+        UltListener(ServerSocketChannel channel, Registrations keys) {
             this.channel = channel;
-            this.key = key;
+            this.keys = keys;
         }
 
         @Override
         public Connection accept(long timeoutNanos) throws IOException {
-            checkCarrier();
+            Carrier here = checkCarrier();
             long deadline = deadline(timeoutNanos);
             for (;;) {
                 SocketChannel accepted = channel.accept();
@@ -198,13 +181,14 @@ final class UltNetProvider implements NetProvider {
                     try {
                         accepted.configureBlocking(false);
                         accepted.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                        return new UltConnection(accepted, register(accepted));
+                        // no key yet: the strand that serves it (often on another carrier) registers it
+                        return new UltConnection(accepted, new Registrations(accepted));
                     } catch (IOException | RuntimeException e) {
                         accepted.close();
                         throw e;
                     }
                 }
-                await(channel, key, SelectionKey.OP_ACCEPT, deadline, "accept", this);
+                await(channel, keys.keyFor(here), SelectionKey.OP_ACCEPT, deadline, "accept", keys::close);
             }
         }
 
@@ -215,28 +199,26 @@ final class UltNetProvider implements NetProvider {
 
         @Override
         public void close() throws IOException {
-            closeAndWake(channel, key);
+            keys.close();
         }
     }
 
     /**
-     * A connection registered, lazily, with the selector of each carrier whose strands wait on it: strands never
-     * leave their carrier, so the strand serving a connection (often stolen by another carrier than the one that
-     * accepted it) waits on its own carrier's poller, without cross-carrier wake-ups, and keeps its inbound
-     * interest between requests. A channel may be registered with several selectors at once; the keys of the
-     * other carriers have no interest.
+     * The keys of one channel: one per carrier whose strands waited on it, registered on first use (a channel may
+     * be registered with several selectors at once; the keys of other carriers have no interest). Copy on write
+     * under this object's lock, which {@link #close()} also takes, so that no key is registered after the close
+     * and every key registered before it is flushed.
      */
-    private final class UltConnection extends SocketChannelConnection {
-        /** One key per carrier the connection was waited on from, the opening carrier's first; copy on write. */
-        private volatile SelectionKey[] keys;
+    private static final class Registrations {
+        private final SelectableChannel channel;
+        private volatile SelectionKey[] keys = new SelectionKey[0];
 
-        UltConnection(SocketChannel channel, SelectionKey key) {
-            super(channel);
-            this.keys = new SelectionKey[] {key};
+        Registrations(SelectableChannel channel) {
+            this.channel = channel;
         }
 
         /** This carrier's key, registering the channel with its selector on first use; its carrier thread only. */
-        private SelectionKey keyFor(Carrier here) throws IOException {
+        SelectionKey keyFor(Carrier here) throws IOException {
             for (SelectionKey k : keys) {
                 if (k.selector() == here.selector) {
                     return k;
@@ -247,11 +229,53 @@ final class UltNetProvider implements NetProvider {
                     throw new AsynchronousCloseException();
                 }
                 SelectionKey k = channel.register(here.selector, 0, new PollState(here));
-                SelectionKey[] more = java.util.Arrays.copyOf(keys, keys.length + 1);
-                more[keys.length] = k;
-                keys = more;
+                List<SelectionKey> live = new ArrayList<>(keys.length + 1);
+                for (SelectionKey old : keys) {
+                    if (old.isValid()) { // a retired spare carrier's key is dropped
+                        live.add(old);
+                    }
+                }
+                live.add(k);
+                keys = live.toArray(SelectionKey[]::new);
                 return k;
             }
+        }
+
+        /** Closes the channel, then wakes the waiters of every key and lets each selector drop its key. */
+        void close() throws IOException {
+            SelectionKey[] all;
+            IOException failure = null;
+            synchronized (this) { // no park in here: a monitor held across a park can deadlock a carrier
+                all = keys;
+                try {
+                    channel.close(); // under the lock: no carrier registers the channel after this
+                } catch (IOException e) {
+                    failure = e;
+                }
+            }
+            closeAndWake(all); // outside the lock: it may park while other carriers drop their keys
+            if (failure != null) {
+                throw failure;
+            }
+        }
+
+        private void closeAndWake(SelectionKey[] all) {
+            for (SelectionKey k : all) {
+                ((PollState) k.attachment()).wakeAll();
+            }
+            for (SelectionKey k : all) {
+                ((PollState) k.attachment()).owner.flushClosed(channel);
+            }
+        }
+    }
+
+    /** A connection: its channel and its {@link Registrations}. */
+    private final class UltConnection extends SocketChannelConnection {
+        private final Registrations keys;
+
+        UltConnection(SocketChannel channel, Registrations keys) {
+            super(channel);
+            this.keys = keys;
         }
 
         @Override
@@ -263,7 +287,7 @@ final class UltNetProvider implements NetProvider {
                 if (n != 0 || !dst.hasRemaining()) {
                     return n;
                 }
-                await(channel, keyFor(here), SelectionKey.OP_READ, deadline, "read", this);
+                await(channel, keys.keyFor(here), SelectionKey.OP_READ, deadline, "read", keys::close);
             }
         }
 
@@ -272,19 +296,14 @@ final class UltNetProvider implements NetProvider {
             Carrier here = checkCarrier();
             while (src.hasRemaining()) {
                 if (channel.write(src) == 0) {
-                    await(channel, keyFor(here), SelectionKey.OP_WRITE, Long.MAX_VALUE, "write", this);
+                    await(channel, keys.keyFor(here), SelectionKey.OP_WRITE, Long.MAX_VALUE, "write", keys::close);
                 }
             }
         }
 
         @Override
         public void close() throws IOException {
-            SelectionKey[] all;
-            synchronized (this) {
-                all = keys;
-                channel.close(); // under the lock: no carrier registers the channel after this
-            }
-            closeAndWake(channel, all);
+            keys.close();
         }
     }
 }

@@ -129,6 +129,16 @@ final class UltSelector extends StrandSelector {
         if (closed) {
             throw new ClosedSelectorException();
         }
+        SelectionKey existing = channel.keyFor(carrier.selector);
+        if (existing != null && existing.isValid()) {
+            if (existing.attachment() instanceof UltKey mine && mine.owner() == this) {
+                mine.interestOps(ops); // registering again changes the interest, as with a Selector
+                return mine;
+            }
+            // register() would replace that registration's attachment and silence it
+            throw new IllegalStateException("the channel is already registered with this carrier's poller by "
+                    + "another strand selector or a strand socket");
+        }
         UltKey k = new UltKey(attachment, ops);
         k.key = channel.register(carrier.selector, ops, k);
         return k;
