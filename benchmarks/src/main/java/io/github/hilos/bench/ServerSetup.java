@@ -27,13 +27,33 @@ final class ServerSetup {
     private ServerSetup() {
     }
 
-    /** A started server of either kind. */
+    /** A started server of any kind: where it listens, how to stop it, how many requests it read. */
     interface Running {
         SocketAddress address() throws java.io.IOException;
 
         ShutdownReport shutdown(Duration grace);
 
         long requests();
+
+        static Running of(SocketAddress address, java.util.function.Function<Duration, ShutdownReport> shutdown,
+                          java.util.function.LongSupplier requests) {
+            return new Running() {
+                @Override
+                public SocketAddress address() {
+                    return address;
+                }
+
+                @Override
+                public ShutdownReport shutdown(Duration grace) {
+                    return shutdown.apply(grace);
+                }
+
+                @Override
+                public long requests() {
+                    return requests.getAsLong();
+                }
+            };
+        }
     }
 
     /**
@@ -44,71 +64,33 @@ final class ServerSetup {
     static <I, O> Running start(String org, StrandRuntime rt, SocketAddress address, Codec<I, O> codec,
                                 Service<I, O> service, StateMachine<I, O> machine, int workers, ServerLimits limits)
             throws Exception {
-        if (org.equals("one-dispatcher")) {
-            OneDispatcherServer<I, O> s = OneDispatcherServer.start(rt, address, codec, service, workers, 4096, limits);
-            return new Running() {
-                @Override
-                public SocketAddress address() {
-                    return s.localAddress();
+        switch (org) {
+            case "one-dispatcher" -> {
+                OneDispatcherServer<I, O> s = OneDispatcherServer.start(rt, address, codec, service, workers, 4096,
+                        limits);
+                return Running.of(s.localAddress(), s::shutdown, () -> s.stats().requests());
+            }
+            case "state-table" -> {
+                if (machine == null) {
+                    throw new Hilos.UsageException("this service keeps per-connection state in its strands; "
+                            + "it does not fit the state-table organization");
                 }
-
-                @Override
-                public ShutdownReport shutdown(Duration grace) {
-                    return s.shutdown(grace);
-                }
-
-                @Override
-                public long requests() {
-                    return s.stats().requests();
-                }
-            };
+                StateTableServer<I, O> s = StateTableServer.start(rt, address, codec, machine, limits);
+                return Running.of(s.localAddress(), s::shutdown, () -> s.stats().requests());
+            }
+            default -> {
+                StrandServer<I, O> s = switch (org) {
+                    case "iterative" -> IterativeServer.start(rt, address, codec, service, limits);
+                    case "thread-per-connection" -> ThreadPerConnectionServer.start(rt, address, codec, service,
+                            limits);
+                    case "dispatcher-worker" -> DispatcherWorkerServer.start(rt, address, codec, service, workers,
+                            4096, limits);
+                    default -> throw new Hilos.UsageException("unknown organization '" + org + "'; known: "
+                            + String.join(", ", ORGANIZATIONS));
+                };
+                return Running.of(s.localAddress(), s::shutdown, () -> s.stats().requests());
+            }
         }
-        if (org.equals("state-table")) {
-            if (machine == null) {
-                throw new Hilos.UsageException("this service keeps per-connection state in its strands; "
-                        + "it does not fit the state-table organization");
-            }
-            StateTableServer<I, O> s = StateTableServer.start(rt, address, codec, machine, limits);
-            return new Running() {
-                @Override
-                public SocketAddress address() {
-                    return s.localAddress();
-                }
-
-                @Override
-                public ShutdownReport shutdown(Duration grace) {
-                    return s.shutdown(grace);
-                }
-
-                @Override
-                public long requests() {
-                    return s.stats().requests();
-                }
-            };
-        }
-        StrandServer<I, O> s = switch (org) {
-            case "iterative" -> IterativeServer.start(rt, address, codec, service, limits);
-            case "thread-per-connection" -> ThreadPerConnectionServer.start(rt, address, codec, service, limits);
-            case "dispatcher-worker" -> DispatcherWorkerServer.start(rt, address, codec, service, workers, 4096, limits);
-            default -> throw new Hilos.UsageException("unknown organization '" + org + "'; known: "
-                    + String.join(", ", ORGANIZATIONS));
-        };
-        return new Running() {
-            @Override
-            public SocketAddress address() throws java.io.IOException {
-                return s.localAddress();
-            }
-
-            @Override
-            public ShutdownReport shutdown(Duration grace) {
-                return s.shutdown(grace);
-            }
-
-            @Override
-            public long requests() {
-                return s.stats().requests();
-            }
-        };
     }
 
     /** The line codec the line services use. */

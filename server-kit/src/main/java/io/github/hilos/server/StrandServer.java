@@ -58,7 +58,7 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
     private final Set<Conn> connections = ConcurrentHashMap.newKeySet();
     /** Connections per remote address; changed only by atomic {@code merge}/{@code computeIfPresent}. */
     private final Map<InetAddress, Integer> perSource = new ConcurrentHashMap<>();
-    private final Set<Strand> strands = ConcurrentHashMap.newKeySet();
+    private final TrackedStrands strands = new TrackedStrands();
     private final Semaphore connectionPermits;
     private final LongAdder accepted = new LongAdder();
     private final LongAdder refusedPerSource = new LongAdder();
@@ -204,20 +204,7 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
      * @return the strand
      */
     protected final Strand spawnTracked(String name, Runnable task) {
-        java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
-        Strand s = runtime.spawn(name, () -> {
-            try {
-                task.run();
-            } finally {
-                ended.set(true); // before the remove: the spawner, after its add, checks this
-                strands.remove(Strand.current()); // a server that served a million connections holds none of them
-            }
-        });
-        strands.add(s);
-        if (ended.get()) {
-            strands.remove(s); // it ended around the add: whichever remove came last, the set does not keep it
-        }
-        return s;
+        return strands.spawn(runtime, name, task);
     }
 
     /**
@@ -504,7 +491,7 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
         // Every connection is closed now; a strand still running is stuck in the service (a cut request): it is
         // interrupted so that the service unwinds, as Go cancels a request's context.
         long joinBy = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        for (Strand s : strands) {
+        for (Strand s : strands.snapshot()) {
             try {
                 if (!s.join(Duration.ofMillis(cut.isEmpty() ? 1000 : 50))) {
                     s.interrupt();

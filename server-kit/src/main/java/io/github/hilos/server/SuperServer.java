@@ -109,7 +109,7 @@ public final class SuperServer implements AutoCloseable {
 
     private final StrandRuntime runtime;
     private final List<Service> services;
-    private final Set<Strand> strands = ConcurrentHashMap.newKeySet();
+    private final TrackedStrands strands = new TrackedStrands();
     private final Set<Process> processes = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
 
@@ -235,19 +235,7 @@ public final class SuperServer implements AutoCloseable {
 
     /** Starts a strand the super-server waits for when it closes; it leaves the set when it ends. */
     private void spawnTracked(String name, Runnable task) {
-        java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
-        Strand s = runtime.spawn(name, () -> {
-            try {
-                task.run();
-            } finally {
-                ended.set(true); // before the remove: the spawner, after its add, checks this
-                strands.remove(Strand.current());
-            }
-        });
-        strands.add(s);
-        if (ended.get()) {
-            strands.remove(s);
-        }
+        strands.spawn(runtime, name, task);
     }
 
     private void acceptLoop(Service s) {
@@ -496,7 +484,7 @@ public final class SuperServer implements AutoCloseable {
             p.destroy(); // their bridges see the end of output, or the close, and finish
         }
         long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        for (Strand s : strands) {
+        for (Strand s : strands.snapshot()) {
             try {
                 s.join(Duration.ofNanos(Math.max(0, until - System.nanoTime())));
             } catch (InterruptedException e) {
