@@ -201,10 +201,12 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
     }
 
     private static void checkTargetForm(String target) throws HttpException {
-        boolean origin = target.charAt(0) == '/';
-        String lower = target.toLowerCase(Locale.ROOT);
-        boolean absolute = lower.startsWith("http://") || lower.startsWith("https://");
-        if (!origin && !absolute && !target.equals("*")) {
+        if (target.charAt(0) == '/') {
+            return; // origin form, nearly every request
+        }
+        boolean absolute = target.regionMatches(true, 0, "http://", 0, 7)
+                || target.regionMatches(true, 0, "https://", 0, 8);
+        if (!absolute && !target.equals("*")) {
             throw bad("target is neither origin, absolute nor '*' form");
         }
     }
