@@ -213,7 +213,8 @@ public final class StateTableServer<I, O> implements AutoCloseable {
     }
 
     /**
-     * Returns the number of requests in the table now (a snapshot, for monitoring).
+     * Returns the server's counters as the server's strand last published them, at the end of its latest loop turn
+     * (so they may lag the answers of that turn); any thread.
      *
      * @return the counters
      */
