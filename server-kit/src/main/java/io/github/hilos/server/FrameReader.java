@@ -68,6 +68,44 @@ public final class FrameReader {
         return buffer.position() - start;
     }
 
+    /** How an interim response is written; see {@link #writeInterim}. */
+    @FunctionalInterface
+    public interface InterimWriter {
+        /**
+         * Writes the bytes.
+         *
+         * @param bytes the interim response
+         * @throws IOException on a socket error
+         */
+        void write(ByteBuffer bytes) throws IOException;
+    }
+
+    private InterimWriter interim;
+
+    /**
+     * Sets how {@link #writeInterim} writes (the server puts the write under its write timeout).
+     *
+     * @param writer the writer
+     */
+    public void interimWriter(InterimWriter writer) {
+        this.interim = writer;
+    }
+
+    /**
+     * Writes an interim response in the middle of a request (HTTP's {@code 100 Continue}); nothing for a reader
+     * over bytes in memory, whose client waits, then sends.
+     *
+     * @param bytes the response
+     * @throws IOException on a socket error
+     */
+    public void writeInterim(ByteBuffer bytes) throws IOException {
+        if (interim != null) {
+            interim.write(bytes);
+        } else if (socket != null) {
+            socket.write(bytes);
+        }
+    }
+
     /**
      * Returns the socket, for codecs that must answer in the middle of a request (HTTP's {@code 100 Continue}).
      *

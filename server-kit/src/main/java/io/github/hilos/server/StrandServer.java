@@ -228,6 +228,7 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
                 return;
             }
             FrameReader in = new FrameReader(connection, limits.readBufferBytes());
+            in.interimWriter(bytes -> writeInterim(c, bytes));
             for (;;) {
                 if (!in.awaitRequest(null)) {
                     return; // the client closed (or the reaper closed it when its idle timeout passed)
@@ -334,6 +335,18 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
             throw e;
         }
         return c.state.compareAndSet(Conn.WRITING, Conn.ACTIVE);
+    }
+
+    /** An interim response (HTTP's 100 Continue), written under the write timeout like any response. */
+    private void writeInterim(Conn c, java.nio.ByteBuffer bytes) throws IOException {
+        c.writeStarted = System.nanoTime();
+        if (!c.state.compareAndSet(Conn.ACTIVE, Conn.WRITING)) {
+            throw new java.nio.channels.AsynchronousCloseException();
+        }
+        c.socket.write(bytes);
+        if (!c.state.compareAndSet(Conn.WRITING, Conn.ACTIVE)) {
+            throw new java.nio.channels.AsynchronousCloseException(); // the reaper cut it meanwhile
+        }
     }
 
     /**

@@ -152,8 +152,8 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
             if (!expect.equalsIgnoreCase("100-continue") || headers.all("Expect").size() > 1) {
                 throw new HttpException(417, "unsupported expectation: " + expect);
             }
-            if (http11 && (chunked || length > 0) && in.socket() != null) {
-                in.socket().write(ByteBuffer.wrap(CONTINUE)); // not from bytes in memory: the client waits, then sends
+            if (http11 && (chunked || length > 0)) {
+                in.writeInterim(ByteBuffer.wrap(CONTINUE));
             }
         }
 
