@@ -127,4 +127,20 @@ final class Args {
         };
         return Duration.ofNanos(nanos);
     }
+
+    /**
+     * The runtimes named by a repeatable option, each checked, or {@code fallback} when it is absent.
+     *
+     * @throws Hilos.UsageException on an unknown runtime, listing the known ones
+     */
+    List<String> runtimes(String option, List<String> fallback) throws Hilos.UsageException {
+        List<String> named = all(option);
+        for (String r : named) {
+            if (!io.github.hilos.api.Runtimes.names().contains(r)) {
+                throw new Hilos.UsageException("unknown runtime '" + r + "'; known: "
+                        + String.join(", ", io.github.hilos.api.Runtimes.names()));
+            }
+        }
+        return named.isEmpty() ? fallback : named;
+    }
 }

@@ -37,13 +37,7 @@ final class FanOut {
         Args args = new Args("fanout", options, Set.of("--tasks", "--rounds", "--runtime"));
         int tasks = args.positiveInt("--tasks", 64);
         int rounds = args.positiveInt("--rounds", 2_000_000);
-        List<String> runtimes = args.all("--runtime").isEmpty() ? List.of("ult", "hybrid", "jdk-virtual", "klt")
-                : args.all("--runtime");
-        for (String r : runtimes) {
-            if (!Runtimes.names().contains(r)) {
-                throw new Hilos.UsageException("unknown runtime '" + r + "'; known: " + String.join(", ", Runtimes.names()));
-            }
-        }
+        List<String> runtimes = args.runtimes("--runtime", List.of("ult", "hybrid", "jdk-virtual", "klt"));
         long expected = 0;
         for (int t = 0; t < tasks; t++) {
             expected += work(t + 1, rounds);

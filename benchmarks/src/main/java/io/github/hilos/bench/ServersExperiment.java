@@ -125,13 +125,7 @@ final class ServersExperiment {
         Duration duration = args.duration("--duration", Duration.ofSeconds(2));
         double hitRatio = args.fraction("--hit-ratio", 0);
         int workers = args.positiveInt("--workers", clients);
-        List<String> runtimes = args.all("--runtime").isEmpty() ? List.of("ult", "hybrid", "jdk-virtual", "klt")
-                : args.all("--runtime");
-        for (String r : runtimes) {
-            if (!Runtimes.names().contains(r)) {
-                throw new Hilos.UsageException("unknown runtime '" + r + "'; known: " + String.join(", ", Runtimes.names()));
-            }
-        }
+        List<String> runtimes = args.runtimes("--runtime", List.of("ult", "hybrid", "jdk-virtual", "klt"));
         List<String> orgs = args.all("--org").isEmpty() ? ServerSetup.ORGANIZATIONS : args.all("--org");
         for (String o : orgs) {
             if (!ServerSetup.ORGANIZATIONS.contains(o)) {

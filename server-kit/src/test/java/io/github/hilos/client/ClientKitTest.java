@@ -10,6 +10,7 @@ import io.github.hilos.server.http.HttpCodec;
 import io.github.hilos.server.http.HttpRequest;
 import io.github.hilos.server.http.HttpResponse;
 import io.github.hilos.sync.CountDownLatch;
+import io.github.hilos.tck.Tck;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,10 +115,7 @@ class ClientKitTest {
                         List.of(hanging("stuck", interrupted), ok("up")))
                 .attemptTimeout(Duration.ofMillis(100)).backoff(Duration.ofMillis(1), Duration.ofMillis(5)).build();
         assertEquals("up", inStrand(() -> client.call("q")).replica());
-        for (long until = System.nanoTime() + 10_000_000_000L; !interrupted.get(); ) {
-            assertTrue(System.nanoTime() < until, "the abandoned attempt was not interrupted");
-            Thread.sleep(1);
-        }
+        Tck.awaitCondition("the abandoned attempt to be interrupted", interrupted::get);
     }
 
     @Test

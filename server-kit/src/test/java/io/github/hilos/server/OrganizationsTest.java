@@ -3,6 +3,7 @@ package io.github.hilos.server;
 import io.github.hilos.api.RuntimeOptions;
 import io.github.hilos.api.Runtimes;
 import io.github.hilos.api.StrandRuntime;
+import io.github.hilos.tck.Tck;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -179,12 +180,8 @@ class OrganizationsTest {
                     assertEquals('x', s.getInputStream().read());
                 }
             }
-            for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); server.trackedStrands() > 10; ) {
-                if (System.nanoTime() > until) {
-                    throw new AssertionError(server.trackedStrands() + " strands tracked after 300 connections");
-                }
-                Thread.sleep(5);
-            }
+            Tck.awaitCondition("finished connection strands to leave the set (tracked: "
+                    + server.trackedStrands() + ")", () -> server.trackedStrands() <= 10);
         }
     }
 }

@@ -6,6 +6,7 @@ import io.github.hilos.api.StrandRuntime;
 import io.github.hilos.server.http.HttpCodec;
 import io.github.hilos.server.http.HttpRequest;
 import io.github.hilos.server.http.HttpResponse;
+import io.github.hilos.tck.Tck;
 import io.github.hilos.ult.UltRuntime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -79,11 +80,8 @@ class StateTableServerTest {
     }
 
     /** The counters are published at the end of a loop turn, after the answers went out: wait for them. */
-    static void awaitRequests(StateTableServer<?, ?> server, long n) throws InterruptedException {
-        for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); server.stats().requests() != n; ) {
-            assertTrue(System.nanoTime() < until, "requests counted: " + server.stats().requests() + ", expected " + n);
-            Thread.sleep(1);
-        }
+    static void awaitRequests(StateTableServer<?, ?> server, long n) {
+        Tck.awaitCondition(n + " requests counted", () -> server.stats().requests() == n);
     }
 
     static StrandRuntime open(String name, RuntimeOptions options) {
@@ -218,10 +216,7 @@ class StateTableServerTest {
                         StandardCharsets.UTF_8));
                 assertEquals("ping", idleIn.readLine());
                 waiting.getOutputStream().write("wait\n".getBytes(StandardCharsets.UTF_8));
-                for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); server.stats().requests() < 2; ) {
-                    assertTrue(System.nanoTime() < until);
-                    Thread.sleep(5);
-                }
+                Tck.awaitCondition("both requests read", () -> server.stats().requests() >= 2);
                 CompletableFuture<ShutdownReport> report = CompletableFuture.supplyAsync(
                         () -> server.shutdown(Duration.ofSeconds(20)));
                 assertNull(idleIn.readLine(), "the idle connection is closed");
@@ -256,11 +251,9 @@ class StateTableServerTest {
                     s.setSoTimeout(10_000);
                     s.getOutputStream().write(("req" + i + "\n").getBytes(StandardCharsets.UTF_8));
                     // one at a time, so that which one is queued and which are refused is known
-                    for (long until = System.nanoTime() + 10_000_000_000L;
-                         i == 0 ? working.get() == 0 : server.stats().requests() < i + 1; ) {
-                        assertTrue(System.nanoTime() < until);
-                        Thread.sleep(1);
-                    }
+                    int sent = i;
+                    Tck.awaitCondition("request " + i + " taken", () -> sent == 0 ? working.get() > 0
+                            : server.stats().requests() >= sent + 1);
                 }
                 // one with the worker, one in the queue, the others refused at once while the worker is stuck
                 List<String> answers = new ArrayList<>();

@@ -5,6 +5,7 @@ import io.github.hilos.api.Runtimes;
 import io.github.hilos.api.StrandRuntime;
 import io.github.hilos.net.StrandSocket;
 import io.github.hilos.sync.CountDownLatch;
+import io.github.hilos.tck.Tck;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -151,19 +152,9 @@ class SuperServerTest {
             try (Socket s = new Socket()) {
                 s.connect(inetd.localAddress("sleeper"), 10_000);
                 awaitRunning(inetd, "sleeper", 1);
-                for (long until = System.nanoTime() + 10_000_000_000L; sleepers() == 0; ) {
-                    if (System.nanoTime() > until) {
-                        throw new AssertionError("the process never started");
-                    }
-                    Thread.sleep(5);
-                }
+                Tck.awaitCondition("the process to start", () -> sleepers() > 0);
                 inetd.close();
-                for (long until = System.nanoTime() + 10_000_000_000L; sleepers() > 0; ) {
-                    if (System.nanoTime() > until) {
-                        throw new AssertionError("the process outlived the super-server");
-                    }
-                    Thread.sleep(5);
-                }
+                Tck.awaitCondition("the process to end with the super-server", () -> sleepers() == 0);
             }
         }
     }
@@ -174,12 +165,7 @@ class SuperServerTest {
                 .count();
     }
 
-    private static void awaitRunning(SuperServer inetd, String service, int n) throws InterruptedException {
-        for (long until = System.nanoTime() + 10_000_000_000L; inetd.stats().get(service).running() < n; ) {
-            if (System.nanoTime() > until) {
-                throw new AssertionError(service + " never ran " + n);
-            }
-            Thread.sleep(2);
-        }
+    private static void awaitRunning(SuperServer inetd, String service, int n) {
+        Tck.awaitCondition(service + " to run " + n, () -> inetd.stats().get(service).running() >= n);
     }
 }
