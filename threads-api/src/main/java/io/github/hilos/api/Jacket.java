@@ -62,13 +62,7 @@ public final class Jacket {
             throws Exception {
         java.util.concurrent.CompletableFuture<T> future = Objects.requireNonNull(stage, "stage").toCompletableFuture();
         if (!future.isDone()) {
-            io.github.hilos.sync.CountDownLatch done = new io.github.hilos.sync.CountDownLatch(1);
-            future.whenComplete((r, e) -> done.countDown());
-            if (timeout == null) {
-                done.await();
-            } else if (!done.await(timeout)) {
-                throw new java.util.concurrent.TimeoutException("not complete within " + timeout);
-            }
+            waitFor(future, timeout);
         }
         try {
             return future.join();
@@ -81,8 +75,42 @@ public final class Jacket {
             if (cause instanceof Error error) {
                 throw error;
             }
-            throw (Exception) cause;
+            if (cause instanceof Exception exception) {
+                throw exception;
+            }
+            // A Throwable that is neither: wrapped, as Future.get() does.
+            throw new java.util.concurrent.ExecutionException(cause);
         }
+    }
+
+    /**
+     * Parks until {@code future} completes. The wake-up hangs on the future through {@code anyOf(future, giveUp)}:
+     * that dependent stops being live once the {@code anyOf} result is set, and completing {@code giveUp} (a
+     * waiter that times out or is interrupted) sets it and makes {@code CompletableFuture} unlink dead
+     * dependents from the future's stack. So abandoned waits do not pile up on a long-pending future; one
+     * {@code whenComplete} per wait would stay until the future completes.
+     */
+    private static void waitFor(java.util.concurrent.CompletableFuture<?> future, java.time.Duration timeout)
+            throws Exception {
+        java.util.concurrent.CompletableFuture<Void> giveUp = new java.util.concurrent.CompletableFuture<>();
+        io.github.hilos.sync.CountDownLatch done = new io.github.hilos.sync.CountDownLatch(1);
+        java.util.concurrent.CompletableFuture.anyOf(future, giveUp).whenComplete((r, e) -> done.countDown());
+        boolean completed = false;
+        try {
+            completed = timeout == null ? awaitUntimed(done) : done.await(timeout);
+            if (!completed) {
+                throw new java.util.concurrent.TimeoutException("not complete within " + timeout);
+            }
+        } finally {
+            if (!completed) {
+                giveUp.complete(null);
+            }
+        }
+    }
+
+    private static boolean awaitUntimed(io.github.hilos.sync.CountDownLatch done) throws InterruptedException {
+        done.await();
+        return true;
     }
 
     /**

@@ -33,8 +33,10 @@ import java.time.Duration;
  */
 public abstract class Strand {
 
-    /** {@link StrandLocal} values; read and written only by this strand (owner-only, plain access). */
+    /** {@link StrandLocal} keys and values, in pairs; read and written only by this strand (owner-only, plain). */
     Object[] locals;
+    /** How many keys {@link #locals} holds; owner-only. */
+    int localCount;
 
     /** For runtime implementations. */
     protected Strand() {

@@ -48,6 +48,8 @@ public abstract class AbstractStrandRuntime implements StrandRuntime {
     private final StrandCompletion terminated = new StrandCompletion();
     /** Set by the first close() to finish waiting; shutdown() runs once. */
     private final AtomicBoolean shutDown = new AtomicBoolean();
+    /** Completed when shutdown() returned: a concurrent close() that lost the race waits for it too. */
+    private final StrandCompletion shutdownDone = new StrandCompletion();
 
     /**
      * Starts the life cycle of a runtime.
@@ -129,7 +131,10 @@ public abstract class AbstractStrandRuntime implements StrandRuntime {
     }
 
     /**
-     * Hands an uncaught exception to the handler; if the handler throws, logs both and carries on.
+     * Hands an uncaught exception to the handler; if the handler throws, logs both and carries on. Never throws:
+     * under memory pressure (the JVM may hand out one preallocated {@link OutOfMemoryError} again and again, so
+     * the handler may rethrow the very object it was given) the log line is dropped rather than the thread that
+     * reports, which on a user-level runtime is a carrier.
      *
      * @param strand the strand that failed
      * @param failure what it threw
@@ -138,10 +143,16 @@ public abstract class AbstractStrandRuntime implements StrandRuntime {
         try {
             handler.uncaught(strand, failure);
         } catch (Throwable handlerFailure) {
-            handlerFailure.addSuppressed(failure);
-            System.getLogger("io.github.hilos").log(System.Logger.Level.ERROR,
-                    "the exception handler of runtime " + name + " threw while handling a failure of " + strand,
-                    handlerFailure);
+            try {
+                if (handlerFailure != failure) {
+                    handlerFailure.addSuppressed(failure);
+                }
+                System.getLogger("io.github.hilos").log(System.Logger.Level.ERROR,
+                        "the exception handler of runtime " + name + " threw while handling a failure of " + strand,
+                        handlerFailure);
+            } catch (Throwable dropped) {
+                // nothing left to report with; the strand still ends and the runtime goes on
+            }
         }
     }
 
@@ -243,17 +254,29 @@ public abstract class AbstractStrandRuntime implements StrandRuntime {
                 break;
             }
         }
+        long deadline = Durations.deadline(nanos);
         try {
             if (!terminated.awaitNanos(nanos)) {
                 return false;
             }
+            if (shutDown.compareAndSet(false, true)) {
+                try {
+                    shutdown();
+                } finally {
+                    shutdownDone.complete();
+                }
+                return true;
+            }
+            // Another close() is shutting the runtime down: true only once its threads have ended.
+            return nanos == Long.MAX_VALUE ? awaitShutdown() : shutdownDone.awaitNanos(deadline - System.nanoTime());
         } catch (InterruptedException e) {
             Strand.current().interrupt();
             return false;
         }
-        if (shutDown.compareAndSet(false, true)) {
-            shutdown();
-        }
+    }
+
+    private boolean awaitShutdown() throws InterruptedException {
+        shutdownDone.await();
         return true;
     }
 

@@ -95,4 +95,26 @@ class ApiEdgeTest {
         StrandLocal<String> plain = new StrandLocal<>();
         assertNull(plain.get());
     }
+
+    @Test
+    void strandLocalsSurviveGrowthAndRemovalInAnyOrder() {
+        List<StrandLocal<Integer>> locals = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            StrandLocal<Integer> l = StrandLocal.withInitial(() -> -1);
+            l.set(i);
+            locals.add(l);
+            if (i % 3 == 0) {
+                locals.get(i / 2).remove();
+            }
+        }
+        java.util.Set<Integer> removedIndexes = new java.util.HashSet<>();
+        for (int i = 0; i < 1000; i += 3) {
+            removedIndexes.add(i / 2); // removed after it was set, never set again
+        }
+        for (int i = 0; i < locals.size(); i++) {
+            int expected = i;
+            boolean removed = removedIndexes.contains(i);
+            assertEquals(removed ? -1 : expected, locals.get(i).get(), "local " + i);
+        }
+    }
 }

@@ -68,4 +68,46 @@ public interface AwaitTck extends RuntimeUnderTest {
             org.junit.jupiter.api.Assertions.assertTrue(work.isCancelled(), "the abandoned work is cancelled");
         }
     }
+
+    @Test
+    default void awaitOfAFailureThatIsNotAnExceptionThrowsExecutionException() throws Exception {
+        try (StrandRuntime rt = open()) {
+            rt.run(() -> {
+                Throwable odd = new Throwable("neither an Exception nor an Error");
+                CompletableFuture<String> failed = new CompletableFuture<>();
+                failed.completeExceptionally(odd);
+                java.util.concurrent.ExecutionException e = assertThrows(
+                        java.util.concurrent.ExecutionException.class, () -> Jacket.await(failed));
+                assertEquals(odd, e.getCause());
+                AssertionError error = new AssertionError("an Error");
+                assertEquals(error, assertThrows(AssertionError.class,
+                        () -> Jacket.await(CompletableFuture.failedFuture(error))));
+                return null;
+            });
+        }
+    }
+
+    @Test
+    default void abandonedAwaitsLeaveNoCallbackOnTheStage() throws Exception {
+        try (StrandRuntime rt = open()) {
+            CompletableFuture<String> pending = new CompletableFuture<>();
+            rt.run(() -> {
+                for (int i = 0; i < 2_000; i++) {
+                    assertThrows(TimeoutException.class, () -> Jacket.await(pending, Duration.ofNanos(1)));
+                }
+                Strand.current().interrupt();
+                assertThrows(InterruptedException.class, () -> Jacket.await(pending));
+                return null;
+            });
+            org.junit.jupiter.api.Assertions.assertTrue(pending.getNumberOfDependents() <= 1,
+                    "dependents left on the stage: " + pending.getNumberOfDependents());
+            // A waiter that stays is still woken.
+            Tck.Failures failures = new Tck.Failures();
+            Strand waiter = rt.spawn("waiter", failures.guard(i -> assertEquals("late", Jacket.await(pending)), 0));
+            Tck.awaitCondition("the waiter registered", () -> pending.getNumberOfDependents() >= 1);
+            pending.complete("late");
+            Tck.awaitEnd(waiter, failures);
+            failures.rethrow();
+        }
+    }
 }

@@ -337,4 +337,42 @@ public interface StrandTck extends RuntimeUnderTest {
         }
         assertEquals(3, initialCalls.get(), "the initial value is computed once per strand that reads it");
     }
+
+    /**
+     * A strand pays for the strand-locals it touches, not for every one the program ever made: 1 000 000 dropped
+     * strand-locals, then 200 live strands setting one fresh strand-local each, must not grow the heap by more
+     * than a few megabytes (an index-sized table per strand grew it by about a gigabyte).
+     */
+    @Test
+    default void strandLocalsCostNothingForLocalsOtherStrandsDropped() throws Exception {
+        for (int i = 0; i < 1_000_000; i++) {
+            new StrandLocal<Integer>().set(i); // set on this thread's view: each one used, then dropped
+        }
+        try (StrandRuntime rt = open()) {
+            long before = Tck.usedHeapAfterGc();
+            CountDownLatch set = new CountDownLatch(200);
+            CountDownLatch release = new CountDownLatch(1);
+            List<Strand> strands = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                strands.add(rt.spawn("local-" + i, () -> {
+                    StrandLocal<String> fresh = new StrandLocal<>();
+                    fresh.set("mine");
+                    set.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    assertEquals("mine", fresh.get());
+                }));
+            }
+            set.await();
+            long grown = Tck.usedHeapAfterGc() - before;
+            release.countDown();
+            for (Strand s : strands) {
+                Tck.awaitEnd(s);
+            }
+            assertTrue(grown < 5 * 1024 * 1024, "heap grew by " + grown / 1024 + " KiB for 200 strand-locals");
+        }
+    }
 }

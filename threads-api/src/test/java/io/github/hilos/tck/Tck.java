@@ -149,4 +149,18 @@ public final class Tck {
             }
         }
     }
+
+    /**
+     * Returns the heap in use after a full collection (two, to let reference processing settle): for tests of
+     * what a structure keeps alive, with margins far above the collector's noise.
+     *
+     * @return bytes in use
+     */
+    public static long usedHeapAfterGc() {
+        Runtime rt = Runtime.getRuntime();
+        for (int i = 0; i < 2; i++) {
+            System.gc();
+        }
+        return rt.totalMemory() - rt.freeMemory();
+    }
 }

@@ -33,7 +33,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class Carrier implements Runnable {
 
-    private static final System.Logger LOG = System.getLogger("io.github.hilos.ult");
     /** Rounds between two looks at the unstarted work while started strands are runnable (as Tokio's 61). */
     private static final int WORK_INTERVAL = 61;
     private static final VarHandle IDLE;
@@ -174,7 +173,7 @@ final class Carrier implements Runnable {
 
     private void reportPolicyFailure(String call, Throwable bug) {
         counters.policyFailures++;
-        LOG.log(System.Logger.Level.ERROR, "scheduling policy " + policy.describe() + " threw from " + call
+        Log.error(() -> "scheduling policy " + policy.describe() + " threw from " + call
                 + "(); the carrier goes on with a FIFO fallback queue", bug);
     }
 
@@ -233,8 +232,13 @@ final class Carrier implements Runnable {
                 loop();
                 break;
             } catch (Throwable unexpected) {
-                // A bug of Hilos' own: log it and go on, rather than strand every strand of this carrier.
-                LOG.log(System.Logger.Level.ERROR, "carrier " + thread.getName() + " recovered from an error", unexpected);
+                // A bug of Hilos' own, or the heap exhausted: log it if possible and go on, rather than strand every
+                // strand of this carrier.
+                try {
+                    Log.recovered("carrier", thread, unexpected);
+                } catch (Throwable evenThat) {
+                    // the first call of a method may allocate (its link): with no heap at all, stay silent
+                }
             }
         }
         for (SelectionKey key : selector.keys()) {
@@ -245,7 +249,7 @@ final class Carrier implements Runnable {
         try {
             selector.close();
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "closing the selector of " + thread.getName(), e);
+            Log.warning(() -> "closing the selector of " + thread.getName(), e);
         }
     }
 
@@ -337,6 +341,9 @@ final class Carrier implements Runnable {
     }
 
     private void block() {
+        // No strand is mounted: an interrupt of the carrier thread now (from code that kept a reference to it) is
+        // nobody's, and left set it would make every select return at once.
+        Thread.interrupted();
         IDLE.setVolatile(this, 1);
         try {
             // Dekker with offer() and WorkSource.place(): idle was published above; now look for work.
@@ -377,7 +384,7 @@ final class Carrier implements Runnable {
                 n = timeoutMillis < 0 ? selector.select() : selector.select(timeoutMillis);
             }
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.ERROR, "select failed on " + thread.getName(), e);
+            Log.error(() -> "select failed on " + thread.getName(), e);
             return false;
         }
         return dispatchSelected(n);
@@ -412,14 +419,19 @@ final class Carrier implements Runnable {
             s.continuation.resume();
         } catch (Throwable unexpected) {
             // The body catches the task's exceptions; this is the machinery failing. Contain it to the strand.
-            LOG.log(System.Logger.Level.ERROR, "strand " + s + " failed outside its task; ending it", unexpected);
             current = null;
             mountRecord.unmounted();
-            finish(s);
+            Thread.interrupted(); // the strand is over: an interrupt it set on the carrier goes with it
+            finish(s); // first: joiners and close() must not depend on the log line below
+            Log.recovered("strand (ended: it failed outside its task)", s, unexpected);
             return;
         }
         current = null;
         mountRecord.unmounted();
+        // An interrupt set on the carrier thread while the strand ran (Thread.currentThread().interrupt(), the usual
+        // idiom in a catch block) belongs to that strand: take it off the carrier, so that the carrier's select and
+        // the next strand never see it, and hand it to the strand below, once its state is settled.
+        boolean strandInterruptedItsCarrier = Thread.interrupted();
         if (s.continuation.finished()) {
             finish(s);
             return;
@@ -437,10 +449,14 @@ final class Carrier implements Runnable {
                 schedule(s, SchedulingPolicy.Reason.YIELDED);
             }
             default -> {
-                LOG.log(System.Logger.Level.ERROR, "strand " + s + " suspended in state "
-                        + UltStrand.stateName(s.state()) + ", which is a Hilos bug; ending it");
+                Log.error(() -> "strand " + s + " suspended in state "
+                        + UltStrand.stateName(s.state()) + ", which is a Hilos bug; ending it", null);
                 finish(s);
+                return;
             }
+        }
+        if (strandInterruptedItsCarrier) {
+            s.interrupt(); // sets its status and unparks it: on this thread, straight into the policy
         }
     }
 
@@ -467,7 +483,7 @@ final class Carrier implements Runnable {
         try {
             dispatchSelected(selector.selectNow());
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "select failed on " + thread.getName(), e);
+            Log.warning(() -> "select failed on " + thread.getName(), e);
         }
     }
 
@@ -482,7 +498,7 @@ final class Carrier implements Runnable {
             try {
                 dispatchSelected(selector.selectNow());
             } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "select after a close failed on " + thread.getName(), e);
+                Log.warning(() -> "select after a close failed on " + thread.getName(), e);
             }
             return;
         }
@@ -506,8 +522,8 @@ final class Carrier implements Runnable {
 
     void reportPinned(UltStrand s, String reason) {
         counters.pinnedParks++;
-        LOG.log(System.Logger.Level.WARNING, () -> "strand " + s.name() + " could not unmount (pinned: " + reason
-                + "); it parks its carrier " + thread.getName() + ", blocking the carrier's other strands");
+        Log.warning(() -> "strand " + s.name() + " could not unmount (pinned: " + reason
+                + "); it parks its carrier " + thread.getName() + ", blocking the carrier's other strands", null);
     }
 
     /**

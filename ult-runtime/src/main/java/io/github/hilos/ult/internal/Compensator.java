@@ -16,7 +16,6 @@ import java.util.function.IntFunction;
  */
 final class Compensator implements Runnable {
 
-    private static final System.Logger LOG = System.getLogger("io.github.hilos.ult");
 
     private final WorkStealing stealing;
     private final int base;
@@ -53,6 +52,16 @@ final class Compensator implements Runnable {
         LockSupport.unpark(thread);
     }
 
+    /**
+     * Waits until the compensator's thread ended, after {@link #stop()}: from then on no spare can start, so a
+     * shutdown that stops the carriers after this sees every spare there will ever be.
+     */
+    void awaitStopped() throws InterruptedException {
+        if (thread.isAlive()) {
+            thread.join();
+        }
+    }
+
     long compensations() {
         return compensations.get();
     }
@@ -65,33 +74,46 @@ final class Compensator implements Runnable {
             if (stopped) {
                 return;
             }
-            int active = 0;
-            int stuckNow = 0;
-            long now = System.nanoTime();
-            for (int slot = 0; slot < stealing.slots(); slot++) {
-                Carrier c = stealing.carrier(slot);
-                if (c == null || c.isRetired()) {
-                    stuck[slot] = false;
-                    continue;
+            try {
+                round();
+            } catch (Throwable failure) {
+                // Out of memory (a spare's thread or selector could not be made, say): try again next round.
+                try {
+                    Log.recovered("compensator", thread, failure);
+                } catch (Throwable evenThat) {
+                    // the first call of a method may allocate (its link): with no heap at all, stay silent
                 }
-                active++;
-                MountRecord record = c.mountRecord;
-                long switches = record.switches();
-                UltStrand mounted = record.strand();
-                boolean isStuck = clocks[slot].mountedFor(switches, now) > thresholdNanos && mounted != null;
-                if (isStuck) {
-                    stuckNow++;
-                    if (!stuck[slot]) {
-                        int moved = stealing.rescue(c);
-                        LOG.log(System.Logger.Level.INFO, () -> "carrier " + c.thread().getName() + " is stuck in strand "
-                                + mounted.name() + "; " + moved + " unstarted strands moved to other carriers");
-                    }
+            }
+        }
+    }
+
+    private void round() {
+        int active = 0;
+        int stuckNow = 0;
+        long now = System.nanoTime();
+        for (int slot = 0; slot < stealing.slots(); slot++) {
+            Carrier c = stealing.carrier(slot);
+            if (c == null || c.isRetired()) {
+                stuck[slot] = false;
+                continue;
+            }
+            active++;
+            MountRecord record = c.mountRecord;
+            long switches = record.switches();
+            UltStrand mounted = record.strand();
+            boolean isStuck = clocks[slot].mountedFor(switches, now) > thresholdNanos && mounted != null;
+            if (isStuck) {
+                stuckNow++;
+                if (!stuck[slot]) {
+                    int moved = stealing.rescue(c);
+                    Log.info(() -> "carrier " + c.thread().getName() + " is stuck in strand "
+                            + mounted.name() + "; " + moved + " unstarted strands moved to other carriers");
                 }
-                stuck[slot] = isStuck;
             }
-            if (active - stuckNow < base) {
-                activateSpare();
-            }
+            stuck[slot] = isStuck;
+        }
+        if (active - stuckNow < base && !stopped) {
+            activateSpare();
         }
     }
 
@@ -103,7 +125,7 @@ final class Compensator implements Runnable {
                 stealing.activate(spare);
                 spare.start();
                 compensations.incrementAndGet();
-                LOG.log(System.Logger.Level.INFO, () -> "started spare carrier " + spare.thread().getName()
+                Log.info(() -> "started spare carrier " + spare.thread().getName()
                         + " to compensate for a stuck one");
                 return;
             }

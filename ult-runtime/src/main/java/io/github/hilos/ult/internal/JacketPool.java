@@ -31,7 +31,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class JacketPool {
 
-    private static final System.Logger LOG = System.getLogger("io.github.hilos.ult");
 
     private final String runtimeName;
     private final ExecutorService pool;
@@ -57,17 +56,7 @@ final class JacketPool {
 
     <T> T call(Callable<T> task, CarrierCounters counters) throws Exception {
         counters.jacketCalls++;
-        JacketCallEvent event = new JacketCallEvent();
-        event.begin();
-        try {
-            return admitAndCall(task);
-        } finally {
-            event.end();
-            if (event.shouldCommit()) {
-                event.task = task.getClass().getName();
-                event.commit();
-            }
-        }
+        return admitAndCall(task);
     }
 
     private <T> T admitAndCall(Callable<T> task) throws Exception {
@@ -115,8 +104,8 @@ final class JacketPool {
         long now = System.nanoTime();
         long last = lastExhaustionReport.get();
         if (now - last > TimeUnit.SECONDS.toNanos(1) && lastExhaustionReport.compareAndSet(last, now)) {
-            LOG.log(System.Logger.Level.WARNING, "runtime '" + runtimeName + "': all " + capacity
-                    + " jacket slots are busy; callers wait for one (" + exhaustions.get() + " times so far)");
+            Log.warning(() -> "runtime '" + runtimeName + "': all " + capacity
+                    + " jacket slots are busy; callers wait for one (" + exhaustions.get() + " times so far)", null);
         }
     }
 
@@ -124,8 +113,32 @@ final class JacketPool {
         return exhaustions.get();
     }
 
-    void shutdown() {
+    /**
+     * Interrupts the pool's threads and waits for them to end.
+     *
+     * @param patience how long to wait for a call that ignores its interrupt before reporting it
+     * @return false if interrupted while waiting (the wait went on; the caller restores the status)
+     */
+    boolean shutdown(java.time.Duration patience) {
         pool.shutdownNow();
+        boolean clean = true;
+        long reportAt = System.nanoTime() + patience.toNanos();
+        for (;;) {
+            try {
+                long left = reportAt - System.nanoTime();
+                if (left > 0) {
+                    if (pool.awaitTermination(left, TimeUnit.NANOSECONDS)) {
+                        return clean;
+                    }
+                    continue;
+                }
+                Log.warning(() -> "runtime '" + runtimeName + "': a jacketed call ignores its interrupt; the"
+                        + " runtime closes without waiting for its thread", null);
+                return clean;
+            } catch (InterruptedException e) {
+                clean = false;
+            }
+        }
     }
 
     /** JFR event for a jacketed call that took long (20 ms by default; configurable in the JFR settings). */
@@ -144,13 +157,34 @@ final class JacketPool {
      * admission permit and wakes the strand; {@link FutureTask} orders the outcome before {@code isDone()}.
      */
     private static final class JacketedCall<T> extends FutureTask<T> {
+        private final Callable<T> task;
         private final Strand caller;
         private final Semaphore admission;
 
         JacketedCall(Callable<T> task, Strand caller, Semaphore admission) {
             super(task);
+            this.task = task;
             this.caller = caller;
             this.admission = admission;
+        }
+
+        /**
+         * Runs the call on the pool thread, timed by a JFR event there: the event class's first use registers it
+         * with the flight recorder (hundreds of milliseconds once per JVM), which must not happen on a carrier.
+         */
+        @Override
+        public void run() {
+            JacketCallEvent event = new JacketCallEvent();
+            event.begin();
+            try {
+                super.run();
+            } finally {
+                event.end();
+                if (event.shouldCommit()) {
+                    event.task = task.getClass().getName();
+                    event.commit();
+                }
+            }
         }
 
         @Override

@@ -34,7 +34,10 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
     /** Null with one carrier (N:1); balances unstarted strands over several (M:N). */
     private final WorkStealing stealing;
     private final JacketPool jackets;
-    private final Watchdog[] watchdogs;
+    /** The watchdogs of the base carriers and of the active spares (a retired spare's leaves the list). */
+    private final List<Watchdog> watchdogs = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Watchdog.StallLog stallLog = new Watchdog.StallLog();
+    private final Duration watchdogThreshold;
     /** Null on an N:1 runtime. */
     private final Compensator compensator;
     private final AtomicLong ids = new AtomicLong();
@@ -89,30 +92,41 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
         this.jackets = new JacketPool(name + "-" + instance, jacketThreads, jacketQueue);
         this.stealing = multiCarrier ? new WorkStealing(this) : null;
         this.carriers = new Carrier[carrierCount];
-        this.watchdogs = new Watchdog[carrierCount];
+        this.watchdogThreshold = Duration.ofMillis(watchdogMillis);
         for (int i = 0; i < carrierCount; i++) {
             SchedulingPolicy p = policy != null ? policy : SchedulingPolicies.parse(policySpec);
             carriers[i] = new Carrier(this, i, prefix + "-carrier-" + i, p, idleSpinNanos, idleYields, stealing);
-            watchdogs[i] = new Watchdog(carriers[i], Duration.ofMillis(watchdogMillis));
+            watchdogs.add(new Watchdog(carriers[i], watchdogThreshold, stallLog));
         }
         if (stealing != null) {
             stealing.attach(carriers, spares);
             long keepAlive = Duration.ofMillis(Math.max(1, keepAliveMillis)).toNanos();
             this.compensator = new Compensator(prefix + "-compensator", stealing, carrierCount,
                     Duration.ofMillis(compensationMillis).toNanos(),
-                    slot -> new Carrier(this, slot, prefix + "-spare-" + slot, SchedulingPolicies.parse(policySpec),
-                            idleSpinNanos, idleYields, stealing, keepAlive));
+                    slot -> spare(new Carrier(this, slot, prefix + "-spare-" + slot,
+                            SchedulingPolicies.parse(policySpec), idleSpinNanos, idleYields, stealing, keepAlive)));
         } else {
             this.compensator = null;
         }
         this.mxBeanName = register(name + "-" + instance);
         for (int i = 0; i < carrierCount; i++) {
             carriers[i].start();
-            watchdogs[i].start();
+        }
+        for (Watchdog w : watchdogs) {
+            w.start();
         }
         if (compensator != null) {
             compensator.start();
         }
+    }
+
+    /** A spare carrier gets a watchdog of its own, which ends when the spare retires. */
+    private Carrier spare(Carrier spare) {
+        watchdogs.removeIf(Watchdog::isFinished);
+        Watchdog w = new Watchdog(spare, watchdogThreshold, stallLog);
+        watchdogs.add(w);
+        w.start();
+        return spare;
     }
 
     /** Every carrier now running: the base ones and active spares. */
@@ -160,6 +174,14 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
         return strand;
     }
 
+    /** Starts a strand bound to {@code carrier}, a base carrier or an active spare (the dump of each). */
+    private Strand startOnCarrier(Carrier carrier, String strandName, Runnable body) {
+        UltStrand strand = new UltStrand(null, ids.incrementAndGet(), strandName, SchedulingPolicies.DEFAULT_PRIORITY,
+                body);
+        carrier.submitSpawned(strand);
+        return strand;
+    }
+
     @Override
     public Strand spawn(String name, int priority, Runnable task) {
         return spawnWith(name, task, body -> startOn(-1, name, priority, body));
@@ -196,13 +218,31 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
         return Strand.current() instanceof UltStrand s && s.carrier != null && s.carrier.runtime == this;
     }
 
+    /**
+     * Stops the runtime's threads, after every strand ended (so no strand places work any more), and returns once
+     * each has ended:
+     * <ol>
+     *   <li>the compensator, joined: from then on no spare carrier can start;</li>
+     *   <li>the watchdogs of the base carriers and the spares, joined;</li>
+     *   <li>every carrier, base and spare, stopped and joined (each wakes its sockets' waiters and closes its
+     *       selector on the way out);</li>
+     *   <li>the jacket pool: its threads interrupted, and waited for (a call that ignores its interrupt is
+     *       reported after a second and left behind, the one thread the runtime cannot end);</li>
+     *   <li>the MXBean unregistered.</li>
+     * </ol>
+     */
     @Override
     protected void shutdown() {
+        boolean interrupted = false;
         if (compensator != null) {
             compensator.stop();
+            interrupted |= !join(compensator::awaitStopped);
         }
         for (Watchdog w : watchdogs) {
             w.stop();
+        }
+        for (Watchdog w : watchdogs) {
+            interrupted |= !join(w::awaitStopped);
         }
         List<Carrier> all = new ArrayList<>(List.of(carriers));
         if (stealing != null) {
@@ -216,19 +256,34 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
             c.stop();
         }
         for (Carrier c : all) {
-            try {
-                c.awaitStopped();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+            interrupted |= !join(c::awaitStopped);
         }
-        jackets.shutdown();
+        interrupted |= !jackets.shutdown(Duration.ofSeconds(1));
         if (mxBeanName != null) {
             try {
                 ManagementFactory.getPlatformMBeanServer().unregisterMBean(mxBeanName);
             } catch (JMException e) {
                 // already gone
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A join that an interrupt does not cut short: shutdown finishes, then the interrupt is restored. */
+    private interface Join {
+        void await() throws InterruptedException;
+    }
+
+    private static boolean join(Join j) {
+        boolean clean = true;
+        for (;;) {
+            try {
+                j.await();
+                return clean;
+            } catch (InterruptedException e) {
+                clean = false;
             }
         }
     }
@@ -263,7 +318,7 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
                 spawnWith("hilos-dump", () -> {
                     c.dump(byCarrier, true);
                     done.countDown();
-                }, body -> startOn(stealing == null ? -1 : c.index, "hilos-dump", SchedulingPolicies.DEFAULT_PRIORITY, body));
+                }, body -> startOnCarrier(c, "hilos-dump", body));
                 if (done.await(Duration.ofSeconds(1))) {
                     out.append(byCarrier);
                     return;
@@ -290,11 +345,7 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
 
     @Override
     public List<StallReport> stalls() {
-        List<StallReport> all = new ArrayList<>();
-        for (Watchdog w : watchdogs) {
-            all.addAll(w.reports());
-        }
-        return List.copyOf(all);
+        return stallLog.reports();
     }
 
     @Override
@@ -354,11 +405,7 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
 
         @Override
         public long getStalls() {
-            long total = 0;
-            for (Watchdog w : watchdogs) {
-                total += w.reportCount();
-            }
-            return total;
+            return stallLog.count();
         }
 
         @Override

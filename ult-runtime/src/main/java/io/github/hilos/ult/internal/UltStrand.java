@@ -166,9 +166,20 @@ final class UltStrand extends Strand {
         unpark();
     }
 
+    /**
+     * The strand's status, which includes the carrier thread's while this strand is the one mounted and asks about
+     * itself: code that runs {@code Thread.currentThread().interrupt()} interrupts the strand that runs it. The
+     * carrier moves such an interrupt to the strand when it unmounts.
+     */
     @Override
     public boolean isInterrupted() {
-        return (boolean) INTERRUPTED.getVolatile(this);
+        return (boolean) INTERRUPTED.getVolatile(this) || interruptedOnCarrier();
+    }
+
+    /** Whether this strand is mounted, asking about itself, and has set its carrier thread's interrupt status. */
+    private boolean interruptedOnCarrier() {
+        Carrier c = carrier;
+        return c != null && c.isCarrierThread() && c.mounted() == this && Thread.currentThread().isInterrupted();
     }
 
     @Override
@@ -263,7 +274,8 @@ final class UltStrand extends Strand {
 
     @Override
     protected boolean clearInterruptSelf() {
-        return (boolean) INTERRUPTED.getAndSet(this, false);
+        boolean onCarrier = Thread.interrupted(); // mounted, on our own carrier: its status is ours
+        return (boolean) INTERRUPTED.getAndSet(this, false) | onCarrier;
     }
 
     @Override

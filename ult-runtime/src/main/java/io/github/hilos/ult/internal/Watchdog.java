@@ -7,6 +7,8 @@ import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -26,18 +28,15 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class Watchdog implements Runnable {
 
-    private static final System.Logger LOG = System.getLogger("io.github.hilos.ult");
-    private static final int KEPT_REPORTS = 100;
-
     private final Carrier carrier;
     private final long thresholdNanos;
     private final Thread thread;
-    private final ArrayDeque<StallReport> reports = new ArrayDeque<>();
-    private final AtomicLong reportCount = new AtomicLong();
+    private final StallLog log;
     private volatile boolean stopped;
 
-    Watchdog(Carrier carrier, Duration threshold) {
+    Watchdog(Carrier carrier, Duration threshold, StallLog log) {
         this.carrier = carrier;
+        this.log = log;
         this.thresholdNanos = threshold.toNanos(); // zero: disabled
         this.thread = new Thread(this, carrier.thread().getName() + "-watchdog");
         this.thread.setDaemon(true);
@@ -54,62 +53,112 @@ final class Watchdog implements Runnable {
         LockSupport.unpark(thread);
     }
 
+    /** Whether this watchdog's thread has run and ended (its spare carrier retired, or it was stopped). */
+    boolean isFinished() {
+        return thread.getState() == Thread.State.TERMINATED;
+    }
+
+    /** Waits until the watchdog's thread ended (after {@link #stop()}); at once if it never started. */
+    void awaitStopped() throws InterruptedException {
+        if (thread.isAlive()) {
+            thread.join();
+        }
+    }
+
     @Override
     public void run() {
         long period = Math.max(Duration.ofMillis(10).toNanos(), thresholdNanos / 4);
         long reportedSwitch = -1;
         MountRecord.StallClock clock = new MountRecord.StallClock();
-        while (!stopped) {
+        // A spare carrier's watchdog ends with its carrier.
+        while (!stopped && !carrier.isRetired()) {
             LockSupport.parkNanos(this, period);
-            MountRecord record = carrier.mountRecord;
-            long switches = record.switches();
-            UltStrand strand = record.strand();
-            long stalled = clock.mountedFor(switches, System.nanoTime());
-            if (strand == null || switches == reportedSwitch || record.switches() != switches) {
-                continue;
+            try {
+                reportedSwitch = sample(clock, reportedSwitch);
+            } catch (Throwable failure) {
+                // Out of memory while sampling, say: skip this round, keep watching.
+                try {
+                    Log.recovered("watchdog", thread, failure);
+                } catch (Throwable evenThat) {
+                    // the first call of a method may allocate (its link): with no heap at all, stay silent
+                }
             }
-            if (stalled < thresholdNanos) {
-                continue;
-            }
-            Thread carrierThread = carrier.thread();
-            Thread.State state = carrierThread.getState();
-            StackTraceElement[] stack = carrierThread.getStackTrace();
-            if (record.switches() != switches || record.strand() != strand) {
-                continue; // it moved on while we looked
-            }
-            reportedSwitch = switches;
-            report(new StallReport(strand.name(), strand.id(), carrierThread.getName(), Duration.ofNanos(stalled),
-                    state, List.copyOf(Arrays.asList(stack))));
         }
     }
 
-    private void report(StallReport r) {
-        reportCount.incrementAndGet();
-        synchronized (reports) { // watchdog thread and readers only; never a carrier
-            if (reports.size() == KEPT_REPORTS) {
-                reports.removeFirst();
-            }
-            reports.addLast(r);
+    /** One look at the carrier; returns the switch count of the last reported stall. */
+    private long sample(MountRecord.StallClock clock, long reportedSwitch) {
+        MountRecord record = carrier.mountRecord;
+        long switches = record.switches();
+        UltStrand strand = record.strand();
+        long stalled = clock.mountedFor(switches, System.nanoTime());
+        if (strand == null || switches == reportedSwitch || record.switches() != switches
+                || stalled < thresholdNanos) {
+            return reportedSwitch;
         }
-        LOG.log(System.Logger.Level.WARNING, r::describe);
+        Thread carrierThread = carrier.thread();
+        Thread.State state = carrierThread.getState();
+        StackTraceElement[] stack = carrierThread.getStackTrace();
+        String blockedOn = state == Thread.State.BLOCKED || state == Thread.State.WAITING
+                || state == Thread.State.TIMED_WAITING ? lockOf(carrierThread) : null;
+        if (record.switches() != switches || record.strand() != strand) {
+            return reportedSwitch; // it moved on while we looked
+        }
+        report(new StallReport(strand.name(), strand.id(), carrierThread.getName(), Duration.ofNanos(stalled),
+                state, List.copyOf(Arrays.asList(stack)), blockedOn));
+        return switches;
+    }
+
+    /** The lock the thread waits for and who holds it, from the JVM's thread info; null if none. */
+    private static String lockOf(Thread t) {
+        ThreadInfo info = ManagementFactory.getThreadMXBean().getThreadInfo(t.threadId());
+        if (info == null || info.getLockName() == null) {
+            return null;
+        }
+        String owner = info.getLockOwnerName();
+        return info.getLockName() + (owner == null ? "" : " held by thread " + owner
+                + (owner.equals(t.getName()) ? " itself" : ""));
+    }
+
+    private void report(StallReport r) {
+        log.add(r);
+        Log.warning(r::describe, null);
         CarrierStallEvent event = new CarrierStallEvent();
         if (event.isEnabled()) {
             event.strand = r.strandName();
             event.carrier = r.carrierName();
             event.stalledMillis = r.stalledFor().toMillis();
             event.carrierState = r.carrierState().name();
+            event.blockedOn = r.blockedOn();
             event.commit();
         }
     }
 
-    List<StallReport> reports() {
-        synchronized (reports) {
-            return List.copyOf(reports);
-        }
-    }
+    /** The stall reports of a runtime's watchdogs (base and spare carriers): the last 100, and a count. */
+    static final class StallLog {
+        private static final int KEPT_REPORTS = 100;
+        private final ArrayDeque<StallReport> reports = new ArrayDeque<>();
+        private final AtomicLong count = new AtomicLong();
 
-    long reportCount() {
-        return reportCount.get();
+        void add(StallReport r) {
+            count.incrementAndGet();
+            synchronized (reports) { // watchdog threads and readers only; never a carrier
+                if (reports.size() == KEPT_REPORTS) {
+                    reports.removeFirst();
+                }
+                reports.addLast(r);
+            }
+        }
+
+        List<StallReport> reports() {
+            synchronized (reports) {
+                return List.copyOf(reports);
+            }
+        }
+
+        long count() {
+            return count.get();
+        }
     }
 
     /** JFR event for a stalled carrier. */
@@ -126,5 +175,7 @@ final class Watchdog implements Runnable {
         long stalledMillis;
         @Label("Carrier State")
         String carrierState;
+        @Label("Blocked On")
+        String blockedOn;
     }
 }

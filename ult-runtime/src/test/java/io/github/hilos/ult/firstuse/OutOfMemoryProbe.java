@@ -1,0 +1,49 @@
+package io.github.hilos.ult.firstuse;
+
+import io.github.hilos.api.RuntimeOptions;
+import io.github.hilos.api.Strand;
+import io.github.hilos.ult.UltRuntime;
+import io.github.hilos.ult.UltRuntimes;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Run in a small-heap JVM by {@code SeamsTest}: strands of a two-carrier runtime exhaust the heap (each keeps what
+ * it allocates until the heap is full, then fails with {@link OutOfMemoryError}, which the runtime's default
+ * handler tries to log), the memory is released, and the runtime must serve again and close. Prints
+ * {@code SERVED} and {@code CLOSED} on success.
+ */
+public final class OutOfMemoryProbe {
+
+    public static void main(String[] args) throws Exception {
+        UltRuntime rt = UltRuntimes.openCarriers("hybrid", RuntimeOptions.defaults()
+                .with("compensation.threshold.ms", "20").with("watchdog.threshold.ms", "20"), 2);
+        List<Strand> hogs = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            hogs.add(rt.spawn("hog-" + i, () -> {
+                List<long[]> hoard = new ArrayList<>(); // freed when the strand fails
+                for (;;) {
+                    hoard.add(new long[64 * 1024]);
+                    if (hoard.size() % 8 == 0) {
+                        Strand.yield();
+                    }
+                }
+            }));
+        }
+        for (Strand s : hogs) {
+            if (!s.join(Duration.ofSeconds(60))) {
+                System.out.println("HUNG " + s);
+                System.exit(2);
+            }
+        }
+        System.gc();
+        int answer = rt.run(() -> {
+            Strand.sleep(Duration.ofMillis(5));
+            return 42;
+        });
+        System.out.println(answer == 42 ? "SERVED" : "WRONG " + answer);
+        System.out.println(rt.close(Duration.ofSeconds(20)) ? "CLOSED" : "NOT CLOSED");
+    }
+}
