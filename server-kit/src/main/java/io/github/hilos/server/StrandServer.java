@@ -4,6 +4,7 @@ import io.github.hilos.api.Strand;
 import io.github.hilos.api.StrandRuntime;
 import io.github.hilos.net.StrandServerSocket;
 import io.github.hilos.net.StrandSocket;
+import io.github.hilos.sync.Mutex;
 import io.github.hilos.sync.Semaphore;
 
 import java.io.IOException;
@@ -68,6 +69,8 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
     private volatile Strand reaper;
     private volatile boolean closing;
     private volatile ShutdownReport report;
+    /** Held by the one shutdown that runs; later callers wait for its report. */
+    private final Mutex shutdownLock = new Mutex();
 
     /** One admitted connection and its state (see the overview). */
     private static final class Conn {
@@ -451,10 +454,18 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
      * @param grace how long in-flight requests may take to finish
      * @return what was closed, finished and cut
      */
-    public synchronized ShutdownReport shutdown(Duration grace) {
-        if (report != null) {
-            return report;
+    public ShutdownReport shutdown(Duration grace) {
+        // A strand-aware lock: shutdown sleeps and joins, and a monitor held across that would block a user-level
+        // carrier for a second shutdown() or close() from a strand on the same carrier.
+        shutdownLock.lock();
+        try {
+            return report != null ? report : shutdownOnce(grace);
+        } finally {
+            shutdownLock.unlock();
         }
+    }
+
+    private ShutdownReport shutdownOnce(Duration grace) {
         long start = System.nanoTime();
         long deadline = start + Math.max(0, grace.toNanos());
         closing = true;

@@ -12,7 +12,7 @@ public final class UltRuntimes {
     /** The settings of runtimes {@code ult} and {@code hybrid} (see docs/ult-runtime.md). */
     public static final Set<String> SETTINGS = Set.of("carriers",
             "policy", "idle.spin.us", "idle.yields", "jacket.threads", "jacket.queue", "watchdog.threshold.ms",
-            "compensation.spares", "compensation.threshold.ms", "compensation.keepalive.ms");
+            "compensation.spares", "compensation.threshold.ms", "compensation.keepalive.ms", "check.monitors");
 
     private UltRuntimes() {
     }

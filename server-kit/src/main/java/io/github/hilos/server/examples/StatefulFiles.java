@@ -1,6 +1,7 @@
 package io.github.hilos.server.examples;
 
 import io.github.hilos.api.Jacket;
+import io.github.hilos.sync.Mutex;
 import io.github.hilos.server.Service;
 import io.github.hilos.server.SessionService;
 
@@ -59,11 +60,25 @@ public final class StatefulFiles implements SessionService<String, String> {
     /** One connection's open-file table. Used by that connection's strand only. */
     private final class Session implements Service<String, String>, AutoCloseable {
         private final Map<Integer, FileChannel> open = new HashMap<>();
+        /**
+         * Orders {@link #handle} and {@link #close}: a connection's end may close the table while a worker answers.
+         * A strand-aware lock, not {@code synchronized}: {@code handle} waits in jacketed file calls, and a monitor
+         * held across that wait would block a user-level carrier for every strand on it.
+         */
+        private final Mutex lock = new Mutex();
         private int nextHandle = 1;
 
-        /** Synchronized with {@link #close}: a connection's end may close the table while a worker answers. */
         @Override
-        public synchronized String handle(String line) throws Exception {
+        public String handle(String line) throws Exception {
+            lock.lock();
+            try {
+                return answer(line);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private String answer(String line) throws Exception {
             String[] w = line.strip().split(" +");
             try {
                 return switch (w[0]) {
@@ -148,15 +163,20 @@ public final class StatefulFiles implements SessionService<String, String> {
         }
 
         @Override
-        public synchronized void close() {
-            for (FileChannel c : open.values()) {
-                try {
-                    c.close();
-                } catch (IOException e) {
-                    // closing the rest anyway
+        public void close() {
+            lock.lock();
+            try {
+                for (FileChannel c : open.values()) {
+                    try {
+                        c.close();
+                    } catch (IOException e) {
+                        // closing the rest anyway
+                    }
                 }
+                open.clear();
+            } finally {
+                lock.unlock();
             }
-            open.clear();
         }
     }
 

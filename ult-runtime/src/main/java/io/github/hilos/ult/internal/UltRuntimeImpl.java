@@ -43,6 +43,8 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
     private final AtomicLong ids = new AtomicLong();
     private final ObjectName mxBeanName;
     private final Metrics metrics = new Metrics();
+    /** The monitor checking mode ({@link MonitorCheck}): setting {@code check.monitors}, else the property. */
+    final boolean checkMonitors;
 
     /**
      * Opens a runtime.
@@ -73,6 +75,7 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
         int spares = s.number("compensation.spares", multiCarrier ? carrierCount : 0);
         int compensationMillis = s.number("compensation.threshold.ms", 100);
         int keepAliveMillis = s.number("compensation.keepalive.ms", 10_000);
+        this.checkMonitors = s.flag("check.monitors", MonitorCheck.DEFAULT);
         if (!multiCarrier && (carrierCount != 1 || spares != 0)) {
             throw new IllegalArgumentException("runtime '" + name + "' runs strands on one carrier (N:1); carriers="
                     + carrierCount + ", compensation.spares=" + spares + " need runtime 'hybrid'");
@@ -451,6 +454,19 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
     private record Settings(RuntimeOptions options) {
         String text(String key, String fallback) {
             return options.settings().getOrDefault(key, fallback);
+        }
+
+        boolean flag(String key, boolean fallback) {
+            String value = options.settings().get(key);
+            if (value == null) {
+                return fallback;
+            }
+            return switch (value.trim()) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new IllegalArgumentException("setting '" + key + "' must be true or false: '"
+                        + value + "'");
+            };
         }
 
         int number(String key, int fallback) {

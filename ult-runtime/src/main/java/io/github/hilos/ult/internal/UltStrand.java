@@ -200,6 +200,9 @@ final class UltStrand extends Strand {
     @Override
     protected void parkSelf() {
         assert carrier.mounted() == this;
+        if (carrier.runtime.checkMonitors) {
+            MonitorCheck.check(this, "parks");
+        }
         if (consumePermit() || isInterrupted()) {
             return;
         }
@@ -214,6 +217,9 @@ final class UltStrand extends Strand {
     @Override
     protected void parkSelfNanos(long nanos) {
         assert carrier.mounted() == this;
+        if (carrier.runtime.checkMonitors) {
+            MonitorCheck.check(this, "parks");
+        }
         if (consumePermit() || isInterrupted()) {
             return;
         }
@@ -265,6 +271,9 @@ final class UltStrand extends Strand {
     @Override
     protected void yieldSelf() {
         assert carrier.mounted() == this;
+        if (carrier.runtime.checkMonitors) {
+            MonitorCheck.check(this, "yields");
+        }
         setStateRelease(YIELDING);
         if (!StrandContinuation.suspend()) {
             setStateRelease(RUNNING);

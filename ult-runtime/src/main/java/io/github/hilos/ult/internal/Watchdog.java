@@ -100,7 +100,7 @@ final class Watchdog implements Runnable {
         Thread.State state = carrierThread.getState();
         StackTraceElement[] stack = carrierThread.getStackTrace();
         String blockedOn = state == Thread.State.BLOCKED || state == Thread.State.WAITING
-                || state == Thread.State.TIMED_WAITING ? lockOf(carrierThread) : null;
+                || state == Thread.State.TIMED_WAITING ? lockOf(carrierThread, state, stack) : null;
         if (record.switches() != switches || record.strand() != strand) {
             return reportedSwitch; // it moved on while we looked
         }
@@ -110,10 +110,15 @@ final class Watchdog implements Runnable {
     }
 
     /** The lock the thread waits for and who holds it, from the JVM's thread info; null if none. */
-    private static String lockOf(Thread t) {
+    private static String lockOf(Thread t, Thread.State state, StackTraceElement[] stack) {
         ThreadInfo info = ManagementFactory.getThreadMXBean().getThreadInfo(t.threadId());
         if (info == null || info.getLockName() == null) {
-            return null;
+            // The JVM names no lock when a monitor's owner is a suspended continuation: this very carrier, through
+            // a strand that parked or yielded inside synchronized. Say where the monitor was wanted.
+            return state == Thread.State.BLOCKED && stack.length > 0
+                    ? "a monitor entered at " + stack[0] + ", whose owner the JVM does not name (most likely this"
+                    + " carrier itself: a strand of it suspended inside synchronized)"
+                    : null;
         }
         String owner = info.getLockOwnerName();
         return info.getLockName() + (owner == null ? "" : " held by thread " + owner
