@@ -80,7 +80,8 @@ public final class JdkStrandSelector extends StrandSelector {
 
     @Override
     public int select(Duration timeout, Consumer<Key> action) throws IOException {
-        long millis = timeout.toMillis();
+        long millis = timeout.isNegative() ? 0 : java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(
+                Durations.toNanos(timeout, "select timeout")); // saturates, as the JDK's own timeouts do
         Consumer<SelectionKey> each = key -> action.accept((JdkKey) key.attachment());
         if (timeout.isZero() || timeout.isNegative()) {
             return selector.selectNow(each);

@@ -135,4 +135,144 @@ public interface SelectorTck extends RuntimeUnderTest {
             });
         }
     }
+
+    /** A readable pipe whose source is non-blocking, for the contract cases below. */
+    private static java.nio.channels.Pipe readablePipe() throws java.io.IOException {
+        java.nio.channels.Pipe pipe = java.nio.channels.Pipe.open();
+        pipe.source().configureBlocking(false);
+        pipe.sink().write(ByteBuffer.wrap(new byte[] {42}));
+        return pipe;
+    }
+
+    private static void closeQuietly(java.nio.channels.Pipe pipe) throws java.io.IOException {
+        pipe.sink().close();
+        pipe.source().close();
+    }
+
+    @Test
+    default void aPendingWakeupStillReportsTheChannelsThatAreReady() throws Exception {
+        try (StrandRuntime rt = open()) {
+            rt.run(() -> {
+                java.nio.channels.Pipe pipe = readablePipe();
+                try (StrandSelector selector = StrandSelector.open()) {
+                    selector.register(pipe.source(), SelectionKey.OP_READ, null);
+                    for (int round = 0; round < 50; round++) {
+                        selector.wakeup();
+                        assertEquals(1, selector.select(Duration.ofSeconds(1), k -> { }),
+                                "a readable pipe, round " + round);
+                    }
+                } finally {
+                    closeQuietly(pipe);
+                }
+                return null;
+            });
+        }
+    }
+
+    @Test
+    default void aWakeupFromAnotherThreadIsNeverLost() throws Exception {
+        try (StrandRuntime rt = open()) {
+            rt.run(() -> {
+                try (StrandSelector selector = StrandSelector.open()) {
+                    for (int round = 0; round < 200; round++) {
+                        // The waker runs at any point of the select: before it, while it waits, as it returns.
+                        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                        int spin = round % 20;
+                        Thread waker = Thread.ofPlatform().start(() -> {
+                            try {
+                                go.await();
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                            for (int i = 0; i < spin * 50; i++) {
+                                Thread.onSpinWait();
+                            }
+                            selector.wakeup();
+                        });
+                        go.countDown();
+                        long start = System.nanoTime();
+                        selector.select(Tck.HANG, k -> { });
+                        assertTrue(System.nanoTime() - start < Tck.HANG.toNanos() / 2,
+                                "select waited out its timeout: the wakeup of round " + round + " was lost");
+                        waker.join();
+                    }
+                }
+                return null;
+            });
+        }
+    }
+
+    @Test
+    default void aChannelMovesToANewSelectorAfterItsKeyIsCancelledOrItsSelectorClosed() throws Exception {
+        try (StrandRuntime rt = open()) {
+            rt.run(() -> {
+                java.nio.channels.Pipe pipe = readablePipe();
+                try {
+                    StrandSelector first = StrandSelector.open();
+                    StrandSelector.Key key = first.register(pipe.source(), SelectionKey.OP_READ, "first");
+                    key.cancel();
+                    try (StrandSelector second = StrandSelector.open()) {
+                        second.register(pipe.source(), SelectionKey.OP_READ, "second");
+                        assertEquals(1, second.select(Duration.ofSeconds(5), k -> assertEquals("second", k.attachment())));
+                        first.close();
+                    }
+                    try (StrandSelector third = StrandSelector.open()) {
+                        third.register(pipe.source(), SelectionKey.OP_READ, "third");
+                        assertEquals(1, third.select(Duration.ofSeconds(5), k -> assertEquals("third", k.attachment())));
+                    }
+                } finally {
+                    closeQuietly(pipe);
+                }
+                return null;
+            });
+        }
+    }
+
+    @Test
+    default void aKeyWithNoInterestLeftIsNotReported() throws Exception {
+        try (StrandRuntime rt = open()) {
+            rt.run(() -> {
+                java.nio.channels.Pipe pipe = readablePipe();
+                try (StrandSelector selector = StrandSelector.open()) {
+                    StrandSelector.Key key = selector.register(pipe.source(), SelectionKey.OP_READ, null);
+                    Strand.sleep(Duration.ofMillis(20)); // a user-level carrier polls meanwhile and finds it ready
+                    key.interestOps(0);
+                    assertEquals(0, selector.select(Duration.ofMillis(20), k -> { }),
+                            "interest removed after the channel became ready, before a select reported it");
+                    key.interestOps(SelectionKey.OP_READ);
+                    assertEquals(1, selector.select(Duration.ofSeconds(5), k -> k.interestOps(0)),
+                            "reported once, and the action removes the interest (back-pressure)");
+                    assertEquals(0, selector.select(Duration.ofMillis(20), k -> { }), "no interest, no report");
+                    key.interestOps(SelectionKey.OP_READ);
+                    assertEquals(1, selector.select(Duration.ofSeconds(5), k -> { }), "interest back: reported");
+                } finally {
+                    closeQuietly(pipe);
+                }
+                return null;
+            });
+        }
+    }
+
+    @Test
+    default void hugeTimeoutsSaturateAndAnotherThreadMayClose() throws Exception {
+        try (StrandRuntime rt = open()) {
+            rt.run(() -> {
+                StrandSelector selector = StrandSelector.open();
+                selector.wakeup();
+                assertEquals(0, selector.select(Duration.ofSeconds(Long.MAX_VALUE), k -> { }),
+                        "a timeout beyond the nanosecond range saturates");
+                Thread closer = Thread.ofPlatform().start(() -> {
+                    try {
+                        selector.close();
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                closer.join();
+                org.junit.jupiter.api.Assertions.assertThrows(java.nio.channels.ClosedSelectorException.class,
+                        () -> selector.select(Duration.ZERO, k -> { }));
+                return null;
+            });
+        }
+    }
 }

@@ -22,7 +22,16 @@ import java.util.function.Consumer;
  * <p>Threads: the selecting strand never leaves its carrier, and the carrier polls only while no strand of it
  * runs, so the ready queue and the keys' fields are touched by that one thread (plain fields). {@link #wakeup()}
  * may come from any thread: it sets the volatile {@code woken} and unparks the volatile {@code waiter}; the
- * strand reads {@code woken} after publishing {@code waiter} (park loop), so no wake-up is lost.
+ * strand reads {@code woken} after publishing {@code waiter} (park loop), so no wake-up is lost. A wake-up is
+ * consumed by the select it ends, or by the next one if none is waiting, as with {@code Selector}.
+ * {@link #close()} may come from any thread too: it sets the volatile {@code closed}, cancels the keys (a
+ * {@code SelectionKey}'s cancel is thread-safe; the keys are kept in a concurrent set for that) and wakes the
+ * waiter, whose select then throws {@link ClosedSelectorException}.
+ *
+ * <p>What it keeps of the {@code Selector} contract: every select polls, so channels already ready are reported
+ * even when a pending wake-up ends it at once; only the operations still of interest are reported; a key
+ * cancelled here (or by closing this selector) leaves the carrier's poller before the channel registers again,
+ * with this selector or another; timeouts saturate.
  */
 final class UltSelector extends StrandSelector {
 
@@ -32,7 +41,11 @@ final class UltSelector extends StrandSelector {
     /** The strand parked in select, or null. Written by it, read by wakeup() from any thread: volatile. */
     private volatile UltStrand waiter;
     private volatile boolean woken;
-    private boolean closed;
+    private volatile boolean closed;
+    /** Every key this selector registered and has not seen cancelled; any thread reads it (close). */
+    private final java.util.Set<UltKey> keys = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Size of {@link #keys} at which register drops the keys of closed channels; owner only. */
+    private int purgeAt = 64;
 
     UltSelector(Carrier carrier) {
         this.carrier = carrier;
@@ -104,6 +117,7 @@ final class UltSelector extends StrandSelector {
         @Override
         public void cancel() {
             key.cancel();
+            keys.remove(this);
         }
 
         UltSelector owner() {
@@ -130,6 +144,12 @@ final class UltSelector extends StrandSelector {
             throw new ClosedSelectorException();
         }
         SelectionKey existing = channel.keyFor(carrier.selector);
+        if (existing != null && !existing.isValid()) {
+            // Cancelled (by this or another selector, or a close) but still in the carrier's selector until its
+            // next poll, and registering now would throw CancelledKeyException: poll now, which drops it.
+            carrier.pollNow();
+            existing = channel.keyFor(carrier.selector);
+        }
         if (existing != null && existing.isValid()) {
             if (existing.attachment() instanceof UltKey mine && mine.owner() == this) {
                 mine.interestOps(ops); // registering again changes the interest, as with a Selector
@@ -141,6 +161,11 @@ final class UltSelector extends StrandSelector {
         }
         UltKey k = new UltKey(attachment, ops);
         k.key = channel.register(carrier.selector, ops, k);
+        if (keys.size() >= purgeAt) { // closed channels' keys, amortized: at most once per doubling
+            keys.removeIf(old -> !old.key.isValid());
+            purgeAt = Math.max(64, keys.size() * 2);
+        }
+        keys.add(k);
         return k;
     }
 
@@ -148,42 +173,58 @@ final class UltSelector extends StrandSelector {
     public int select(Duration timeout, Consumer<Key> action) throws IOException {
         checkCarrier();
         if (closed) {
+            ready.clear();
             throw new ClosedSelectorException();
         }
-        if (ready.isEmpty() && !woken) {
-            if (timeout.isZero() || timeout.isNegative()) {
-                carrier.pollNow();
-            } else {
-                await(timeout);
-            }
+        long nanos = timeout.isNegative() ? 0 : io.github.hilos.spi.Durations.toNanos(timeout, "select timeout");
+        // Always poll: a pending wake-up ends this select at once, but what is ready now is still reported.
+        carrier.pollNow();
+        if (ready.isEmpty() && !woken && nanos > 0) {
+            await(nanos);
         }
-        woken = false;
+        woken = false; // consumed by this select, which is returning (a later wakeup() counts for the next)
+        if (closed) {
+            ready.clear();
+            throw new ClosedSelectorException();
+        }
         int n = 0;
         for (UltKey k; (k = ready.poll()) != null; ) {
             k.queued = false;
             if (!k.key.isValid()) {
                 continue;
             }
+            int reported = k.readyOps & k.interest;
+            if (reported == 0) {
+                // its interest changed while it waited here: not ready for what is wanted now
+                restoreInterest(k);
+                continue;
+            }
+            k.readyOps = reported;
             n++;
             action.accept(k);
-            if (k.key.isValid() && !k.queued) {
-                try {
-                    k.key.interestOps(k.interest);
-                } catch (CancelledKeyException closedByAction) {
-                    // the action closed the channel
-                }
+            if (!k.queued) {
+                restoreInterest(k);
             }
         }
         return n;
     }
 
-    private void await(Duration timeout) {
+    private static void restoreInterest(UltKey k) {
+        if (k.key.isValid()) {
+            try {
+                k.key.interestOps(k.interest);
+            } catch (CancelledKeyException closedByAction) {
+                // the action closed the channel
+            }
+        }
+    }
+
+    private void await(long nanos) {
         UltStrand me = carrier.mounted();
-        long nanos = timeout.toNanos();
-        long deadline = System.nanoTime() + nanos;
+        long deadline = io.github.hilos.spi.Durations.deadline(nanos);
         waiter = me;
         try {
-            while (ready.isEmpty() && !woken && !me.isInterrupted()) {
+            while (ready.isEmpty() && !woken && !closed && !me.isInterrupted()) {
                 if (nanos == Long.MAX_VALUE) {
                     Strand.park();
                 } else {
@@ -208,18 +249,20 @@ final class UltSelector extends StrandSelector {
         }
     }
 
+    /** Closes the selector; any thread. A strand waiting in select wakes and gets {@link ClosedSelectorException}. */
     @Override
     public void close() {
-        checkCarrier();
         if (closed) {
             return;
         }
         closed = true;
-        for (SelectionKey key : carrier.selector.keys()) {
-            if (key.attachment() instanceof UltKey k && k.owner() == this) {
-                key.cancel();
-            }
+        for (UltKey k : keys) {
+            k.key.cancel(); // thread-safe; the carrier's next poll (or a register) drops the registration
         }
-        ready.clear();
+        keys.clear();
+        UltStrand w = waiter;
+        if (w != null) {
+            w.unpark();
+        }
     }
 }
