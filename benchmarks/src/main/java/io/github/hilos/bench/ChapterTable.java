@@ -36,12 +36,16 @@ final class ChapterTable {
             "null-fork", new double[] {34, 948, 11300},
             "signal-wait", new double[] {37, 441, 1840});
 
+    /** The raw-continuation floor's column (see {@link SwitchFloor}); beside the table, not in it. */
+    static final String FLOOR = "floor";
+
     /** One measured cell. */
     record Row(String operation, String runtime, Samples samples) {
     }
 
     private final boolean quick;
     private final Consumer<String> progress;
+    private final List<String> notes = new ArrayList<>();
 
     ChapterTable(boolean quick, Consumer<String> progress) {
         this.quick = quick;
@@ -61,7 +65,22 @@ final class ChapterTable {
             progress.accept("measuring signal-wait on " + column);
             rows.add(new Row("signal-wait", column, column.equals("process") ? processSignalWait() : signalWait(column)));
         }
+        progress.accept("measuring the raw-continuation floor");
+        SwitchFloor floor = new SwitchFloor();
+        rows.add(new Row("null-fork", FLOOR, Measure.sample(floor::nullFork, 1000, warm(), budget(), 5, 10_000)));
+        rows.add(new Row("signal-wait", FLOOR, Measure.sample(floor::signalWait, 20_000, warm(), budget(), 5, 10_000)));
+        progress.accept("measuring Go (GOMAXPROCS=1), if installed");
+        GoPeer.Result go = GoPeer.measure(quick);
+        rows.addAll(go.rows());
+        if (go.note() != null) {
+            notes.add(go.note());
+        }
         return rows;
+    }
+
+    /** What the last {@link #measure()} could not measure, and why (an optional peer missing, say). */
+    List<String> notes() {
+        return List.copyOf(notes);
     }
 
     /** Runs {@link #main} in a child JVM with one virtual-thread carrier; reads its two rows back. */

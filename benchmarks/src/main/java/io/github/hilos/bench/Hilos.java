@@ -131,9 +131,10 @@ public final class Hilos {
             }
         }
         long start = System.nanoTime();
-        List<ChapterTable.Row> rows = new ChapterTable(quick, line -> err.print("\r\u001b[K" + line + " ...")).measure();
+        ChapterTable measured = new ChapterTable(quick, line -> err.print("\r\u001b[K" + line + " ..."));
+        List<ChapterTable.Row> rows = measured.measure();
         err.printf("\r\u001b[Kmeasured in %.1f s%n", (System.nanoTime() - start) / 1e9);
-        TableReport report = new TableReport(rows, Machine.describe());
+        TableReport report = new TableReport(rows, Machine.describe(), measured.notes());
         switch (format) {
             case "json" -> out.println(report.json());
             case "markdown" -> out.print(report.markdown());

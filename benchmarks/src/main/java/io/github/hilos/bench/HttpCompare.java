@@ -96,13 +96,8 @@ final class HttpCompare {
     }
 
     private static String findWrk() {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(java.io.File.pathSeparator)) {
-            Path p = Path.of(dir, "wrk");
-            if (Files.isExecutable(p)) {
-                return p.toString();
-            }
-        }
-        return null;
+        Path wrk = PathCommands.find("wrk");
+        return wrk == null ? null : wrk.toString();
     }
 
     private static Result measure(String server, String wrk, int threads, int connections, Duration duration)

@@ -13,11 +13,17 @@ final class TableReport {
     private final List<ChapterTable.Row> rows;
     private final Map<String, Map<String, ChapterTable.Row>> table;
     private final Hilos.Machine machine;
+    private final List<String> notes;
 
-    TableReport(List<ChapterTable.Row> rows, Hilos.Machine machine) {
+    TableReport(List<ChapterTable.Row> rows, Hilos.Machine machine, List<String> notes) {
         this.rows = rows;
         this.table = ChapterTable.byOperation(rows);
         this.machine = machine;
+        this.notes = notes;
+    }
+
+    private boolean has(String operation, String runtime) {
+        return table.containsKey(operation) && table.get(operation).containsKey(runtime);
     }
 
     private double medianMicros(String operation, String runtime) {
@@ -67,11 +73,38 @@ final class TableReport {
                     ratio(medianMicros(op, "jdk-virtual") / ult), ratio(medianMicros(op, "jdk-virtual-1") / ult),
                     ratio(then[1] / then[0]), ratio(then[2] / then[0])));
         }
+        out.append(switchPath());
         out.append("\nspread (min .. max, samples):\n");
         for (ChapterTable.Row r : rows) {
             Samples s = r.samples();
             out.append(String.format(Locale.ROOT, "  %-12s %-12s %s .. %s us (%d)%n", r.operation(), r.runtime(),
                     micros(s.min() / 1000), micros(s.max() / 1000), s.count()));
+        }
+        return out.toString();
+    }
+
+    /**
+     * The user-level switch path beside its floor (raw continuations) and Go on one OS thread, as ratios within
+     * this run, with the targets Hilos holds itself to.
+     */
+    String switchPath() {
+        StringBuilder out = new StringBuilder("\nthe switch path, against raw continuations and Go (GOMAXPROCS=1), same run:\n");
+        boolean go = has("null-fork", GoPeer.COLUMN);
+        out.append(String.format(Locale.ROOT, "%-12s %10s %10s %10s %12s %10s%n", "", "ult", "floor", "go-1",
+                "ult / floor", "go-1 / ult"));
+        for (int i = 0; i < OPERATIONS.length; i++) {
+            String op = OPERATIONS[i];
+            double ult = medianMicros(op, "ult");
+            double floor = medianMicros(op, ChapterTable.FLOOR);
+            double goUs = go ? medianMicros(op, GoPeer.COLUMN) : Double.NaN;
+            out.append(String.format(Locale.ROOT, "%-12s %10s %10s %10s %12s %10s%n", LABELS[i], micros(ult),
+                    micros(floor), go ? micros(goUs) : "-", String.format(Locale.ROOT, "%.2fx", ult / floor),
+                    go ? String.format(Locale.ROOT, "%.2fx", goUs / ult) : "-"));
+        }
+        out.append("targets: signal-wait ult <= 1.3x floor and go-1 / ult >= 1.0; null fork ult <= 0.150 us and"
+                + " go-1 / ult >= 1.5\n");
+        for (String note : notes) {
+            out.append("note: ").append(note).append('\n');
         }
         return out.toString();
     }
@@ -94,6 +127,20 @@ final class TableReport {
             out.append('\n');
         }
         out.append(String.format(Locale.ROOT, "%nMachine: %s, %d cores, JDK %s.%n", machine.cpu(), machine.cores(), machine.jdk()));
+        boolean go = has("null-fork", GoPeer.COLUMN);
+        out.append("\n| switch path (µs) | ult | raw-continuation floor | Go, GOMAXPROCS=1 | ult / floor | Go / ult |\n")
+                .append("|---|---|---|---|---|---|\n");
+        for (int i = 0; i < OPERATIONS.length; i++) {
+            double ult = medianMicros(OPERATIONS[i], "ult");
+            double floor = medianMicros(OPERATIONS[i], ChapterTable.FLOOR);
+            double goUs = go ? medianMicros(OPERATIONS[i], GoPeer.COLUMN) : Double.NaN;
+            out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.2fx | %s |%n", LABELS[i], micros(ult),
+                    micros(floor), go ? micros(goUs) : "-", ult / floor,
+                    go ? String.format(Locale.ROOT, "%.2fx", goUs / ult) : "-"));
+        }
+        for (String note : notes) {
+            out.append("\n").append(note).append('\n');
+        }
         return out.toString();
     }
 
