@@ -74,8 +74,9 @@ final class GoPeer {
     }
 
     private static String run(ProcessBuilder pb, Path dir, String what) throws IOException, InterruptedException {
-        pb.environment().putIfAbsent("GOCACHE", dir.resolve("cache").toString());
-        pb.environment().putIfAbsent("HOME", dir.toString());
+        if (!pb.environment().containsKey("HOME") && !pb.environment().containsKey("GOCACHE")) {
+            pb.environment().put("GOCACHE", dir.resolve("cache").toString()); // go needs a cache directory
+        }
         Process p = pb.redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
