@@ -95,6 +95,17 @@ public interface Codec<I, O> {
     }
 
     /**
+     * The most bytes one request may take on the wire under this codec's limits. A non-blocking server never
+     * buffers more than this for one connection's request: past it, the request cannot be one the codec accepts.
+     * The default, 16 MiB, suits a codec without limits of its own; Hilos' codecs return their own bound.
+     *
+     * @return the bound, in bytes
+     */
+    default int maxRequestBytes() {
+        return 16 << 20;
+    }
+
+    /**
      * Encodes a response for a non-blocking write (the state-table server).
      *
      * @param request the request answered, or null for an error response (which ends the connection)

@@ -10,12 +10,18 @@ import java.util.Objects;
 /** Framing codecs with limits: text lines, and length-prefixed binary messages. */
 public final class Codecs {
 
+    private static final System.Logger LOG = System.getLogger("io.github.hilos.server");
+    /** What a line client gets when the service failed. */
+    static final String SERVICE_FAILED = "ERR internal error";
+
     private Codecs() {
     }
 
     /**
-     * Text lines (UTF-8, LF or CRLF). A refusal is the line {@code ERR overloaded}; an error is
-     * {@code ERR } and a short reason, then the connection closes. Responses must not contain line breaks.
+     * Text lines (UTF-8, LF or CRLF). A refusal is the line {@code ERR overloaded}; a malformed request gets
+     * {@code ERR line too long} or {@code ERR bad request}, a request the service failed on gets
+     * {@code ERR internal error} (the exception goes to the server's log, never to the client), then the connection
+     * closes. A response with a line break is a service bug: it is logged and answered {@code ERR internal error}.
      *
      * @param maxLineBytes the longest request line accepted; positive
      * @return the codec
@@ -31,6 +37,11 @@ public final class Codecs {
             }
 
             @Override
+            public int maxRequestBytes() {
+                return maxLineBytes + 2; // the line and its CRLF
+            }
+
+            @Override
             public void write(String response, StrandSocket out) throws IOException {
                 out.write(encode(null, response, true));
             }
@@ -38,10 +49,15 @@ public final class Codecs {
             @Override
             public ByteBuffer encode(String request, String response, boolean keepAlive) {
                 Objects.requireNonNull(response, "response");
-                if (response.indexOf('\n') >= 0 || response.indexOf('\r') >= 0) {
-                    throw new IllegalArgumentException("a line response contains a line break: " + response);
+                String line = response;
+                if (line.indexOf('\n') >= 0 || line.indexOf('\r') >= 0) {
+                    // A service bug that would break the framing (the client would read two answers): the client
+                    // gets the service-failure answer, the log gets the rest.
+                    LOG.log(System.Logger.Level.WARNING, () -> "a line response contains a line break; answered "
+                            + SERVICE_FAILED + " instead of: " + response.replace("\r", "\\r").replace("\n", "\\n"));
+                    line = SERVICE_FAILED;
                 }
-                return ByteBuffer.wrap((response + "\n").getBytes(StandardCharsets.UTF_8));
+                return ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
             }
 
             @Override
@@ -49,9 +65,16 @@ public final class Codecs {
                 return "ERR overloaded";
             }
 
+            /** Malformed input: a fixed reason, never the exception's text (which may carry server details). */
             @Override
             public String error(Exception failure) {
-                return failure instanceof FrameTooLargeException ? "ERR line too long" : "ERR " + oneLine(failure);
+                return failure instanceof FrameTooLargeException ? "ERR line too long" : "ERR bad request";
+            }
+
+            /** The service threw: the server logs it; the client learns only that it failed. */
+            @Override
+            public String serviceFailed(Exception failure) {
+                return SERVICE_FAILED;
             }
         };
     }
@@ -71,6 +94,11 @@ public final class Codecs {
             @Override
             public byte[] read(FrameReader in) throws IOException {
                 return in.readLengthPrefixed(maxFrameBytes);
+            }
+
+            @Override
+            public int maxRequestBytes() {
+                return (int) Math.min(Integer.MAX_VALUE, 4L + maxFrameBytes);
             }
 
             @Override
@@ -96,8 +124,4 @@ public final class Codecs {
         };
     }
 
-    private static String oneLine(Exception failure) {
-        String text = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
-        return text.replace('\n', ' ').replace('\r', ' ');
-    }
 }

@@ -109,11 +109,10 @@ public final class DispatcherWorkerServer<I, O> extends StrandServer<I, O> {
                     job.response = job.session.handle(job.request);
                 } catch (Exception e) {
                     job.failure = e;
-                } catch (Error e) { // the request fails, the worker goes on (a VirtualMachineError still ends it)
+                } catch (Throwable e) {
+                    // An Error too, out of memory included: this request fails, the worker goes on (a worker lost
+                    // to an OutOfMemoryError would leave the server with fewer workers for good).
                     job.failure = new IllegalStateException("the service failed with " + e, e);
-                    if (e instanceof VirtualMachineError fatal) {
-                        throw fatal;
-                    }
                 } finally {
                     job.done.countDown();
                 }

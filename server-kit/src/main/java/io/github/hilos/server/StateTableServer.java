@@ -80,8 +80,6 @@ public final class StateTableServer<I, O> implements AutoCloseable {
     private final ArrayDeque<Conn> toDecode = new ArrayDeque<>();
     /** When accepting may resume after an accept failure (file descriptors exhausted, say); 0 when it may now. */
     private long acceptPausedUntil;
-    /** The largest input buffer a connection may grow to; beyond it the request cannot be one the codec accepts. */
-    private static final int MAX_INPUT_BUFFER = 16 << 20;
     /** Requests decoded per loop turn before the loop selects again, so that one pipelining client cannot starve. */
     private static final int DECODES_PER_TURN = 1024;
     private long nextId;
@@ -236,26 +234,35 @@ public final class StateTableServer<I, O> implements AutoCloseable {
         try {
             long lastSweep = System.nanoTime();
             while (!finished()) {
-                selector.select(toDecode.isEmpty() ? TICK : Duration.ZERO, this::onReadySafely);
-                for (Completion c; (c = completions.poll()) != null; ) {
-                    onCompletion(c);
+                try {
+                    selector.select(toDecode.isEmpty() ? TICK : Duration.ZERO, this::onReadySafely);
+                    for (Completion c; (c = completions.poll()) != null; ) {
+                        Completion done = c;
+                        guarded(null, () -> onCompletion(done));
+                    }
+                    for (int n = 0; n < DECODES_PER_TURN && !toDecode.isEmpty(); n++) {
+                        Conn c = toDecode.poll();
+                        guarded(c, () -> decodeNext(c));
+                    }
+                    if (closing && !shutdownBegun) {
+                        beginShutdown();
+                    }
+                    long now = System.nanoTime();
+                    if (now - lastSweep >= TICK.toNanos()) {
+                        sweep(now);
+                        lastSweep = now;
+                    }
+                    publishStats();
+                } catch (java.nio.channels.ClosedSelectorException | IOException fatal) {
+                    throw fatal;
+                } catch (Throwable e) {
+                    // Not one connection's: out of memory between connections, say. The turn is lost, the server
+                    // is not; the next turn starts over from the selector.
+                    logQuietly("a turn of the state-table server failed; it goes on", e);
                 }
-                for (int n = 0; n < DECODES_PER_TURN && !toDecode.isEmpty(); n++) {
-                    Conn c = toDecode.poll();
-                    guarded(c, () -> decodeNext(c));
-                }
-                if (closing && !shutdownBegun) {
-                    beginShutdown();
-                }
-                long now = System.nanoTime();
-                if (now - lastSweep >= TICK.toNanos()) {
-                    sweep(now);
-                    lastSweep = now;
-                }
-                publishStats();
             }
         } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "the state-table server failed; closing it", e);
+            logQuietly("the state-table server failed; closing it", e);
         } finally {
             endShutdown();
         }
@@ -268,15 +275,29 @@ public final class StateTableServer<I, O> implements AutoCloseable {
         return connections.isEmpty() || System.nanoTime() - shutdownDeadline >= 0;
     }
 
-    /** Runs {@code action} for one connection; a failure there closes that connection only. */
+    /**
+     * Runs {@code action} for one connection; a failure there, an {@link Error} included (an
+     * {@link OutOfMemoryError} while its buffer grows, say), closes that connection only and the loop goes on.
+     */
     private void guarded(Conn c, Runnable action) {
         try {
             action.run();
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "a connection's handling failed; closing it", e);
+        } catch (Throwable e) {
+            failedRequests++;
             if (c != null) {
-                close(c);
+                close(c); // first: it frees what the connection held, before anything else allocates
             }
+            logQuietly("a connection's handling failed (" + (c == null ? "accepting" : c.describe())
+                    + "); it is closed and the server goes on", e);
+        }
+    }
+
+    /** Logs without throwing: under memory pressure the line is lost, not the server's loop. */
+    private static void logQuietly(String message, Throwable e) {
+        try {
+            LOG.log(System.Logger.Level.ERROR, message, e);
+        } catch (Throwable dropped) {
+            // nothing to report with
         }
     }
 
@@ -357,7 +378,7 @@ public final class StateTableServer<I, O> implements AutoCloseable {
         int n;
         try {
             if (!c.in.hasRemaining()) {
-                if (c.in.capacity() >= MAX_INPUT_BUFFER) {
+                if (c.in.capacity() >= maxInputBuffer()) {
                     close(c); // no codec of ours accepts a request this large without having refused it already
                     return;
                 }
@@ -386,9 +407,17 @@ public final class StateTableServer<I, O> implements AutoCloseable {
         decodeNext(c);
     }
 
+    /**
+     * The largest input buffer a connection may grow to: the codec's bound on one request (beyond it the request
+     * cannot be one the codec accepts), and never less than the read buffer it starts with.
+     */
+    private int maxInputBuffer() {
+        return Math.max(limits.readBufferBytes(), codec.maxRequestBytes());
+    }
+
     /** A full buffer holds part of one request: double it, up to the codec's own limits (which throw first). */
     private void grow(Conn c) {
-        ByteBuffer bigger = ByteBuffer.allocate(Math.min(MAX_INPUT_BUFFER, c.in.capacity() * 2));
+        ByteBuffer bigger = ByteBuffer.allocate((int) Math.min(maxInputBuffer(), c.in.capacity() * 2L));
         c.in.flip();
         bigger.put(c.in);
         c.in = bigger;
@@ -483,6 +512,8 @@ public final class StateTableServer<I, O> implements AutoCloseable {
         table.remove(e.id);
         e.conn.pending = false;
         failedRequests++;
+        logQuietly("the service failed on request " + e.id + " from " + e.conn.describe()
+                + "; the client gets the codec's error answer", failed);
         if (!e.conn.closed) {
             respond(e.conn, null, codec.serviceFailed(failed), false);
         }

@@ -146,6 +146,7 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
     }
 
     private void acceptLoop() throws IOException, InterruptedException {
+        AcceptBackoff backoff = new AcceptBackoff("the server on " + localAddress());
         while (!closing) {
             connectionPermits.acquire(); // the connection cap: newcomers wait in the listen backlog
             StrandSocket socket;
@@ -156,14 +157,13 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
                 if (closing) {
                     throw e;
                 }
-                // out of file descriptors, say: log, back off, and go on accepting
-                LOG.log(System.Logger.Level.WARNING, "accept failed; retrying in 100 ms", e);
-                Strand.sleep(Duration.ofMillis(100));
+                Strand.sleep(backoff.failed(e)); // out of file descriptors, say: back off, go on accepting
                 continue;
             } catch (RuntimeException e) {
                 connectionPermits.release();
                 throw e;
             }
+            backoff.succeeded();
             InetAddress source = socket.remoteAddress() instanceof InetSocketAddress inet
                     ? inet.getAddress() : InetAddress.getLoopbackAddress();
             int fromSource = perSource.merge(source, 1, Integer::sum);
@@ -263,9 +263,12 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
                 } catch (InterruptedException e) {
                     Strand.current().interrupt();
                     return;
-                } catch (Exception failed) {
+                } catch (Throwable failed) { // an Error too: this request fails, the server goes on
                     failedRequests.increment();
-                    if (respond(c, null, codec.serviceFailed(failed), false)) {
+                    logServiceFailure(c, failed);
+                    Exception reported = failed instanceof Exception e ? e
+                            : new IllegalStateException("the service failed with " + failed, failed);
+                    if (respond(c, null, codec.serviceFailed(reported), false)) {
                         lingeringClose(connection);
                     }
                     return;
@@ -296,6 +299,19 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
             c.state.set(Conn.CLOSED);
             connections.remove(c);
             release(c);
+        }
+    }
+
+    /**
+     * Logs a service's failure with the connection it served (source, and the server's request number): the
+     * client gets only the codec's generic answer, so this line is where the failure can be found.
+     */
+    private void logServiceFailure(Conn c, Throwable failed) {
+        try {
+            LOG.log(System.Logger.Level.WARNING, "the service failed on request " + requests.sum() + " from "
+                    + c.describe() + "; the client gets the codec's error answer", failed);
+        } catch (Throwable dropped) {
+            // out of memory: the line is lost, the connection still ends properly
         }
     }
 

@@ -239,16 +239,24 @@ public final class SuperServer implements AutoCloseable {
     }
 
     private void acceptLoop(Service s) {
+        AcceptBackoff backoff = new AcceptBackoff("service " + s.name);
         while (!closing) {
             StrandSocket connection;
             try {
                 connection = s.listener.accept();
             } catch (IOException e) {
-                if (!closing) {
-                    LOG.log(System.Logger.Level.ERROR, "service " + s.name + " stopped accepting", e);
+                if (closing) {
+                    return;
                 }
-                return;
+                // out of file descriptors, say: back off and accept again once the cause is gone
+                try {
+                    Strand.sleep(backoff.failed(e));
+                } catch (InterruptedException stop) {
+                    return;
+                }
+                continue;
             }
+            backoff.succeeded();
             InetAddress source;
             try {
                 source = connection.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress()

@@ -35,9 +35,14 @@ public final class StatefulFiles implements SessionService<String, String> {
 
     /** The most files one connection may hold open. */
     public static final int MAX_OPEN = 64;
+    /** The most files the whole server holds open by default, over all connections. */
+    public static final int DEFAULT_MAX_OPEN_PER_SERVER = 1024;
     private static final int MAX_READ = 64 * 1024;
 
     private final Path root;
+    private final int maxOpenPerServer;
+    /** Files open over every session; a session counts up on OPEN and down on CLOSE and at its end. */
+    private final java.util.concurrent.atomic.AtomicInteger openOnServer = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * Serves the files under {@code root}.
@@ -46,6 +51,23 @@ public final class StatefulFiles implements SessionService<String, String> {
      * @throws IOException if it is not a directory
      */
     public StatefulFiles(Path root) throws IOException {
+        this(root, DEFAULT_MAX_OPEN_PER_SERVER);
+    }
+
+    /**
+     * Serves the files under {@code root}, holding at most {@code maxOpenPerServer} files open over all
+     * connections: past it, {@code OPEN} answers {@code ERR} (a per-connection cap alone lets many connections
+     * from one address run the process out of file descriptors, and then accept fails for everyone).
+     *
+     * @param root the directory
+     * @param maxOpenPerServer the most files open at once on this server; positive
+     * @throws IOException if it is not a directory
+     */
+    public StatefulFiles(Path root, int maxOpenPerServer) throws IOException {
+        if (maxOpenPerServer <= 0) {
+            throw new IllegalArgumentException("max open files per server must be positive: " + maxOpenPerServer);
+        }
+        this.maxOpenPerServer = maxOpenPerServer;
         this.root = Objects.requireNonNull(root, "root").toRealPath();
         if (!Files.isDirectory(this.root)) {
             throw new IOException("not a directory: " + root);
@@ -107,6 +129,23 @@ public final class StatefulFiles implements SessionService<String, String> {
             if (open.size() >= MAX_OPEN) {
                 return "ERR too many open files (" + MAX_OPEN + ")";
             }
+            if (openOnServer.incrementAndGet() > maxOpenPerServer) {
+                openOnServer.decrementAndGet();
+                return "ERR the server has too many open files (" + maxOpenPerServer + "); CLOSE some or retry later";
+            }
+            boolean opened = false;
+            try {
+                String answer = openCounted(name);
+                opened = answer.startsWith("OK");
+                return answer;
+            } finally {
+                if (!opened) {
+                    openOnServer.decrementAndGet();
+                }
+            }
+        }
+
+        private String openCounted(String name) throws Exception {
             Path file;
             try {
                 file = root.resolve(name.startsWith("/") ? name.substring(1) : name).normalize();
@@ -149,16 +188,25 @@ public final class StatefulFiles implements SessionService<String, String> {
             return "DATA " + Base64.getEncoder().encodeToString(bytes);
         }
 
-        private String seek(int h, long pos) throws IOException {
+        private String seek(int h, long pos) throws Exception {
             if (pos < 0) {
                 return "ERR negative position";
             }
-            open.get(h).position(pos);
+            FileChannel channel = open.get(h);
+            long size = Jacket.call(channel::size);
+            if (pos > size) {
+                return "ERR position " + pos + " is beyond the end of the file (" + size + " bytes)";
+            }
+            channel.position(pos);
             return "OK " + pos;
         }
 
         private String close(int h) throws IOException {
-            open.remove(h).close();
+            try {
+                open.remove(h).close();
+            } finally {
+                openOnServer.decrementAndGet();
+            }
             return "OK";
         }
 
@@ -173,6 +221,7 @@ public final class StatefulFiles implements SessionService<String, String> {
                         // closing the rest anyway
                     }
                 }
+                openOnServer.addAndGet(-open.size());
                 open.clear();
             } finally {
                 lock.unlock();

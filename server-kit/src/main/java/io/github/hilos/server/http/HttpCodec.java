@@ -73,6 +73,17 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
         return limits;
     }
 
+    /**
+     * The request line, the header block, the body, the chunk framing and the trailers at their limits (each
+     * limit is enforced on its own, so a request's bytes stay under the sum).
+     */
+    @Override
+    public int maxRequestBytes() {
+        long sum = limits.maxRequestLineBytes() + 2L + limits.maxHeaderBytes() + limits.maxBodyBytes()
+                + 2L * limits.maxHeaderBytes(); // chunk framing, then trailers: one header block's budget each
+        return (int) Math.min(Integer.MAX_VALUE, sum);
+    }
+
     @Override
     public HttpRequest read(FrameReader in) throws IOException {
         String requestLine = null;
@@ -237,7 +248,9 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
             for (String member : f.split(",", -1)) {
                 String c = member.strip();
                 if (c.isEmpty()) {
-                    continue; // RFC 9110 5.6.1: empty list members are ignored
+                    // RFC 9110 5.6.1 lets a recipient ignore empty list members, but a proxy in front may not
+                    // agree on what the field says: the framing field is refused rather than guessed at.
+                    throw bad("empty member in Transfer-Encoding");
                 }
                 if (!HttpSyntax.isToken(c)) {
                     throw bad("Transfer-Encoding member is not a token");
@@ -354,10 +367,19 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
 
     private byte[] chunkedBody(FrameReader in) throws IOException {
         java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        // The chunk lines (sizes and extensions) and the CRLFs after each chunk's data count against one budget
+        // of maxHeaderBytes, so that framing cannot make a request arbitrarily larger than its body: a request's
+        // bytes on the wire stay under maxRequestBytes().
+        long framing = 0;
         for (;;) {
             String raw = line(in, MAX_CHUNK_LINE, 400, "chunk line too long");
             if (raw == null) {
                 throw new EOFException("end of stream inside a chunked body");
+            }
+            framing += raw.length() + 2 + 2; // this line with its CRLF, and the CRLF after its data
+            if (framing > limits.maxHeaderBytes()) {
+                throw new HttpException(413, "chunk framing (sizes and extensions) over " + limits.maxHeaderBytes()
+                        + " bytes");
             }
             long size = chunkSize(crlfLine(raw));
             if (size == 0) {

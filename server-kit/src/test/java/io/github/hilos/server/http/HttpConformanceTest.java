@@ -141,6 +141,14 @@ class HttpConformanceTest {
         c.add(new Case("chunked body over the limit", chunked + "200000\r\n", 413));
         c.add(new Case("chunk size that overflows the body's running total",
                 chunked + "1\r\nA\r\n7fffffffffffffff\r\n", 413));
+        c.add(new Case("empty Transfer-Encoding member before chunked",
+                "POST / HTTP/1.1\r\n" + h + "Transfer-Encoding: ,chunked\r\n\r\n0\r\n\r\n", 400));
+        c.add(new Case("empty Transfer-Encoding line before chunked",
+                "POST / HTTP/1.1\r\n" + h + "Transfer-Encoding:\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400));
+        c.add(new Case("chunk extensions over the framing budget (16 KiB)",
+                chunked + ("1;ext=" + "e".repeat(4000) + "\r\nA\r\n").repeat(5) + "0\r\n\r\n", 413));
+        c.add(new Case("many tiny chunks over the framing budget",
+                chunked + "1\r\nA\r\n".repeat(4000) + "0\r\n\r\n", 413));
         c.add(new Case("unsupported expectation", "POST / HTTP/1.1\r\n" + h + "Expect: 200-ok\r\nContent-Length: 1\r\n\r\nx",
                 417));
         return c.stream();
