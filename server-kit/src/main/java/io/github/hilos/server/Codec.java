@@ -119,6 +119,29 @@ public interface Codec<I, O> {
     }
 
     /**
+     * What a non-blocking server writes for a response: bytes, then possibly a part of a file streamed after them
+     * ({@link FileRegion}), so that a file body is never held in memory whole.
+     *
+     * @param bytes the encoded response, or its head when a file follows
+     * @param file the file part that follows, or null
+     */
+    record Output(ByteBuffer bytes, FileRegion file) {
+    }
+
+    /**
+     * Encodes a response for a non-blocking write, with a file body as a {@link FileRegion} to stream; by default
+     * the bytes of {@link #encode} and no file.
+     *
+     * @param request the request answered, or null for an error response
+     * @param response the response
+     * @param keepAlive whether another request will be read on the connection
+     * @return what to write
+     */
+    default Output encodeOutput(I request, O response, boolean keepAlive) {
+        return new Output(encode(request, response, keepAlive), null);
+    }
+
+    /**
      * The response to a request the server refuses because it is overloaded (dispatcher/worker admission control).
      *
      * @return the refusal, which the client can tell from a normal answer

@@ -117,7 +117,12 @@ public final class StateTableServer<I, O> implements AutoCloseable {
         final InetAddress source;
         StrandSelector.Key key;
         ByteBuffer in;
-        final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
+        /** What to write, in order: {@link ByteBuffer}s and {@link FileRegion}s. */
+        final ArrayDeque<Object> out = new ArrayDeque<>();
+        /** The file of the region being sent, open while it is; where it is, and where it ends. */
+        java.nio.channels.FileChannel sending;
+        long sendPosition;
+        long sendEnd;
         boolean pending;
         boolean closeAfterWrite;
         boolean inputEnded;
@@ -125,6 +130,9 @@ public final class StateTableServer<I, O> implements AutoCloseable {
         long requestStarted;
         long writeStarted;
         boolean closed;
+        /** Lingering after its last response (half-closed, input drained and dropped) until then; 0: not. */
+        long lingerUntil;
+        int lingerDrained;
 
         Conn(SocketChannel channel, InetAddress source) {
             this.channel = channel;
@@ -370,6 +378,10 @@ public final class StateTableServer<I, O> implements AutoCloseable {
     }
 
     private void readFrom(Conn c) {
+        if (c.lingerUntil != 0) {
+            drainLingering(c);
+            return;
+        }
         if (c.pending || !c.out.isEmpty() || c.closeAfterWrite) {
             // busy with a request or its answer: leave further bytes in the kernel (back-pressure)
             c.key.interestOps(c.key.interestOps() & ~SelectionKey.OP_READ);
@@ -525,7 +537,11 @@ public final class StateTableServer<I, O> implements AutoCloseable {
             return;
         }
         try {
-            c.out.add(codec.encode(request, response, keepAlive));
+            Codec.Output output = codec.encodeOutput(request, response, keepAlive);
+            c.out.add(output.bytes());
+            if (output.file() != null) {
+                c.out.add(output.file());
+            }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "the codec could not encode a response; closing the connection", e);
             close(c);
@@ -542,9 +558,15 @@ public final class StateTableServer<I, O> implements AutoCloseable {
     private void flush(Conn c) {
         try {
             while (!c.out.isEmpty()) {
-                ByteBuffer b = c.out.peek();
-                c.channel.write(b);
-                if (b.hasRemaining()) {
+                Object part = c.out.peek();
+                boolean done;
+                if (part instanceof ByteBuffer b) {
+                    c.channel.write(b);
+                    done = !b.hasRemaining();
+                } else {
+                    done = sendFile(c, (FileRegion) part);
+                }
+                if (!done) {
                     c.key.interestOps(c.key.interestOps() | SelectionKey.OP_WRITE);
                     return;
                 }
@@ -570,14 +592,80 @@ public final class StateTableServer<I, O> implements AutoCloseable {
         toDecode.add(c); // a pipelined request may already be in the buffer: the loop decodes it
     }
 
-    /** After an error: half-close so the client reads the response before the close, as the other servers do. */
+    /**
+     * Sends as much of a file region as the socket takes now ({@code transferTo}: the kernel copies from the page
+     * cache; no file bytes on the heap). Returns whether the region is done.
+     */
+    private boolean sendFile(Conn c, FileRegion f) throws IOException {
+        if (c.sending == null) {
+            c.sending = java.nio.channels.FileChannel.open(f.path(), java.nio.file.StandardOpenOption.READ);
+            c.sendPosition = f.offset();
+            c.sendEnd = f.offset() + f.length();
+        }
+        while (c.sendPosition < c.sendEnd) {
+            long n = c.sending.transferTo(c.sendPosition, c.sendEnd - c.sendPosition, c.channel);
+            if (n == 0) {
+                if (c.sendPosition >= c.sending.size()) {
+                    throw new java.io.EOFException(f.path() + " shrank below the length its response announced");
+                }
+                return false; // the socket is full: wait for OP_WRITE
+            }
+            c.sendPosition += n;
+        }
+        closeSending(c);
+        return true;
+    }
+
+    private void closeSending(Conn c) {
+        if (c.sending != null) {
+            try {
+                c.sending.close();
+            } catch (IOException e) {
+                // a read-only file: nothing lost
+            }
+            c.sending = null;
+        }
+    }
+
+    /** How long, and how much, a connection is drained after its last response. */
+    private static final long LINGER_NANOS = Duration.ofSeconds(1).toNanos();
+    private static final int LINGER_BYTES = 256 * 1024;
+
+    /**
+     * After a connection's last response (an error, or one that ends it): half-close, then read and drop what the
+     * client still sends until it closes, for at most a second and 256 KiB, and only then close. Closing with unread
+     * input makes the kernel send a reset, which destroys response bytes not yet delivered. The loop keeps
+     * serving meanwhile; {@link #sweep} ends lingering that outlives its second.
+     */
     private void lingerThenClose(Conn c) {
         try {
             c.channel.shutdownOutput();
         } catch (IOException e) {
-            // closing anyway
+            close(c);
+            return;
         }
-        close(c);
+        c.lingerUntil = System.nanoTime() + LINGER_NANOS;
+        c.in.clear();
+        c.key.interestOps(SelectionKey.OP_READ);
+    }
+
+    /** Reads and drops a lingering connection's input; closes it at its end or past the budget. */
+    private void drainLingering(Conn c) {
+        try {
+            for (;;) {
+                c.in.clear();
+                int n = c.channel.read(c.in);
+                if (n < 0 || (c.lingerDrained += Math.max(0, n)) >= LINGER_BYTES) {
+                    close(c);
+                    return;
+                }
+                if (n == 0) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            close(c);
+        }
     }
 
     private void close(Conn c) {
@@ -585,6 +673,7 @@ public final class StateTableServer<I, O> implements AutoCloseable {
             return;
         }
         c.closed = true;
+        closeSending(c);
         c.key.cancel();
         try {
             c.channel.close();
@@ -608,7 +697,11 @@ public final class StateTableServer<I, O> implements AutoCloseable {
             }
         }
         for (Conn c : List.copyOf(connections)) {
-            if (!c.out.isEmpty()) {
+            if (c.lingerUntil != 0) {
+                if (now - c.lingerUntil >= 0) {
+                    close(c); // lingered its second: the client keeps sending, or never closes
+                }
+            } else if (!c.out.isEmpty()) {
                 if (now - c.writeStarted > limits.writeTimeout().toNanos()) {
                     writeTimeouts++;
                     close(c);

@@ -274,7 +274,14 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
                     return;
                 }
                 boolean keepAlive = codec.keepAlive(request, response) && !closing && keepsAlive();
-                if (!respond(c, request, response, keepAlive) || !keepAlive) {
+                if (!respond(c, request, response, keepAlive)) {
+                    return;
+                }
+                if (!keepAlive) {
+                    // The response ends the connection (Connection: close, HTTP/1.0, shutdown, an iterative
+                    // server): drain what the client still sends, or the close resets the connection and the
+                    // kernel drops the response's unsent bytes.
+                    lingeringClose(connection);
                     return;
                 }
                 c.idleSince = System.nanoTime(); // before IDLE is published: the reaper reads it after seeing IDLE
@@ -369,9 +376,11 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
     }
 
     /**
-     * After an error response: half-close, then read and drop what the client still sends (at most 256 KiB, for at
-     * most a second) before closing. Closing a socket with unread input makes the kernel send a reset, which can
-     * destroy the error response before the client reads it (Apache's "lingering close").
+     * After the last response of a connection (an error, or one that ends it): half-close, then read and drop what
+     * the client still sends (at most 256 KiB, for at most a second) before closing. Closing a socket with unread
+     * input makes the kernel send a reset, which destroys response bytes not yet delivered (Apache's "lingering
+     * close"; Go's server half-closes and waits too). A client that reads its response and closes ends the wait at
+     * once.
      */
     private static void lingeringClose(StrandSocket connection) {
         try {

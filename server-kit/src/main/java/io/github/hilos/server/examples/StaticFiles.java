@@ -1,6 +1,7 @@
 package io.github.hilos.server.examples;
 
 import io.github.hilos.api.Jacket;
+import io.github.hilos.server.FileRegion;
 import io.github.hilos.server.Service;
 import io.github.hilos.server.http.HttpRequest;
 import io.github.hilos.server.http.HttpResponse;
@@ -8,7 +9,7 @@ import io.github.hilos.server.http.HttpResponse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -19,8 +20,12 @@ import java.util.Objects;
  * itself (a client that wants part of a file names the range). Path traversal is refused: {@code ..} segments,
  * encoded or not, backslashes, NUL, and symbolic links that lead out of the root all get 403. Directories are
  * served as their {@code index.html} or refused; single byte ranges ({@code Range: bytes=a-b}, {@code a-},
- * {@code -n}) get 206, unsatisfiable ones 416. Files are read through {@link Jacket#call}, so on user-level
- * runtimes only the reading strand waits for the disk.
+ * {@code -n}) get 206, unsatisfiable ones 416. A path that cannot name a file (through a regular file, a symbolic
+ * link loop, a name too long) gets 404; dotfiles ({@code .git}, {@code .env}, any segment starting with a dot)
+ * get 404 unless enabled. Files are never read into memory: the response is a {@link FileRegion} the server
+ * streams (in 64 KiB chunks, or with {@code transferTo} on the non-blocking servers), and a HEAD request or a
+ * range reads nothing it does not send. File-system calls go through {@link Jacket#call}, so on user-level
+ * runtimes only the serving strand waits for the disk.
  */
 public final class StaticFiles implements Service<HttpRequest, HttpResponse> {
 
@@ -34,21 +39,36 @@ public final class StaticFiles implements Service<HttpRequest, HttpResponse> {
 
     private final Path root;
     private final long maxFileBytes;
+    private final boolean dotfiles;
+
+    /**
+     * Serves the files under {@code root}, dotfiles excepted.
+     *
+     * @param root the directory served
+     * @param maxFileBytes the largest file served (a larger one gets 403); files are streamed, so this bounds what
+     *     a response may send, not memory
+     * @throws IOException if the root is not a readable directory
+     */
+    public StaticFiles(Path root, long maxFileBytes) throws IOException {
+        this(root, maxFileBytes, false);
+    }
 
     /**
      * Serves the files under {@code root}.
      *
      * @param root the directory served
-     * @param maxFileBytes the largest file served (a larger one gets 403: this server keeps a response in memory)
+     * @param maxFileBytes the largest file served (a larger one gets 403)
+     * @param dotfiles whether names starting with a dot are served (off by default: {@code .git}, {@code .env})
      * @throws IOException if the root is not a readable directory
      */
-    public StaticFiles(Path root, long maxFileBytes) throws IOException {
+    public StaticFiles(Path root, long maxFileBytes, boolean dotfiles) throws IOException {
+        this.dotfiles = dotfiles;
         this.root = Objects.requireNonNull(root, "root").toRealPath();
         if (!Files.isDirectory(this.root)) {
             throw new IOException("not a directory: " + root);
         }
-        if (maxFileBytes <= 0 || maxFileBytes > Integer.MAX_VALUE - 64) {
-            throw new IllegalArgumentException("max file size must be in [1, 2^31 - 65]: " + maxFileBytes);
+        if (maxFileBytes <= 0) {
+            throw new IllegalArgumentException("max file size must be positive: " + maxFileBytes);
         }
         this.maxFileBytes = maxFileBytes;
     }
@@ -69,6 +89,9 @@ public final class StaticFiles implements Service<HttpRequest, HttpResponse> {
             if (segment.equals("..")) {
                 return forbidden();
             }
+            if (!dotfiles && segment.startsWith(".") && !segment.equals(".")) {
+                return notFound(); // not "forbidden": a dotfile's existence is not told
+            }
         }
         Path file = root.resolve(path.substring(1)).normalize();
         if (!file.startsWith(root)) {
@@ -81,8 +104,10 @@ public final class StaticFiles implements Service<HttpRequest, HttpResponse> {
         Path real;
         try {
             real = file.toRealPath();
-        } catch (NoSuchFileException e) {
-            return HttpResponse.text(404, "not found\n");
+        } catch (FileSystemException e) {
+            // no such file, a path through a regular file ("not a directory"), a symbolic link loop, a name too
+            // long: whatever the reason, no file is there to serve
+            return notFound();
         }
         if (!real.startsWith(root)) {
             return forbidden(); // a symbolic link out of the root
@@ -101,20 +126,15 @@ public final class StaticFiles implements Service<HttpRequest, HttpResponse> {
             return forbidden();
         }
         String type = TYPES.getOrDefault(extension(real), "application/octet-stream");
-        byte[] bytes = Files.readAllBytes(real);
-        if (range == null) {
-            return HttpResponse.of(200, type, bytes).header("Accept-Ranges", "bytes");
-        }
-        long[] r = parseRange(range, bytes.length);
+        long[] r = range == null ? null : parseRange(range, size); // a malformed range is ignored (RFC 9110)
         if (r == null) {
-            return HttpResponse.of(200, type, bytes).header("Accept-Ranges", "bytes"); // ignored, as RFC 9110 allows
+            return HttpResponse.file(200, type, new FileRegion(real, 0, size)).header("Accept-Ranges", "bytes");
         }
         if (r.length == 0) {
-            return HttpResponse.text(416, "range not satisfiable\n").header("Content-Range", "bytes */" + bytes.length);
+            return HttpResponse.text(416, "range not satisfiable\n").header("Content-Range", "bytes */" + size);
         }
-        byte[] part = java.util.Arrays.copyOfRange(bytes, (int) r[0], (int) r[1] + 1);
-        return HttpResponse.of(206, type, part)
-                .header("Content-Range", "bytes " + r[0] + "-" + r[1] + "/" + bytes.length);
+        return HttpResponse.file(206, type, new FileRegion(real, r[0], r[1] - r[0] + 1))
+                .header("Content-Range", "bytes " + r[0] + "-" + r[1] + "/" + size);
     }
 
     /** {@code [first, last]}; an empty array when unsatisfiable; null when not a single byte range (ignored). */
@@ -185,6 +205,10 @@ public final class StaticFiles implements Service<HttpRequest, HttpResponse> {
             }
         }
         return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static HttpResponse notFound() {
+        return HttpResponse.text(404, "not found\n");
     }
 
     private static HttpResponse forbidden() {

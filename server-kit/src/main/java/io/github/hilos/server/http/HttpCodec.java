@@ -2,6 +2,8 @@ package io.github.hilos.server.http;
 
 import io.github.hilos.net.StrandSocket;
 import io.github.hilos.server.Codec;
+import io.github.hilos.server.FileRegion;
+import io.github.hilos.server.FileStreaming;
 import io.github.hilos.server.FrameReader;
 import io.github.hilos.server.FrameTooLargeException;
 
@@ -493,19 +495,49 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
     @Override
     public void write(HttpRequest request, HttpResponse response, boolean keepAlive, StrandSocket out)
             throws IOException {
-        out.write(encode(response, request.isHead(), keepAlive, "HTTP/1.0".equals(request.version())));
+        boolean head = request.isHead();
+        out.write(encode(response, head, keepAlive, "HTTP/1.0".equals(request.version())));
+        FileRegion file = fileToSend(response, head);
+        if (file != null) {
+            FileStreaming.send(file, out);
+        }
     }
 
     /** Writes a response to no request (an error): it closes the connection. */
     @Override
     public void write(HttpResponse response, StrandSocket out) throws IOException {
         out.write(encode(response, false, false, false));
+        FileRegion file = fileToSend(response, false);
+        if (file != null) {
+            FileStreaming.send(file, out);
+        }
     }
 
     @Override
     public ByteBuffer encode(HttpRequest request, HttpResponse response, boolean keepAlive) {
+        if (response.file() != null && !(request != null && request.isHead()) && !isBodyless(response.status())) {
+            throw new UnsupportedOperationException("a file body is streamed: use encodeOutput");
+        }
         return request == null ? encode(response, false, false, false)
                 : encode(response, request.isHead(), keepAlive, "HTTP/1.0".equals(request.version()));
+    }
+
+    @Override
+    public Output encodeOutput(HttpRequest request, HttpResponse response, boolean keepAlive) {
+        boolean head = request != null && request.isHead();
+        ByteBuffer bytes = request == null ? encode(response, false, false, false)
+                : encode(response, head, keepAlive, "HTTP/1.0".equals(request.version()));
+        return new Output(bytes, fileToSend(response, head));
+    }
+
+    /** The file part that follows the head, or null (none, a HEAD request, or a status without a body). */
+    private static FileRegion fileToSend(HttpResponse response, boolean head) {
+        FileRegion file = response.file();
+        return file == null || head || isBodyless(response.status()) || file.length() == 0 ? null : file;
+    }
+
+    private static boolean isBodyless(int status) {
+        return status < 200 || status == 204 || status == 304;
     }
 
     /** {@code HTTP/1.1 status reason CRLF} for every status, built once (final, so safely shared). */
@@ -529,12 +561,12 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
 
     static ByteBuffer encode(HttpResponse response, boolean head, boolean keepAlive, boolean http10) {
         int status = response.status();
-        boolean bodyless = status < 200 || status == 204 || status == 304;
+        boolean bodyless = isBodyless(status);
         byte[] statusLine = STATUS_LINES[status];
         byte[] fields = response.headers().encodedForResponse();
-        byte[] length = bodyless ? null : ascii(Integer.toString(response.body().length));
+        byte[] length = bodyless ? null : ascii(Long.toString(response.bodyLength()));
         byte[] connection = !keepAlive ? CLOSE : http10 ? KEEP_ALIVE : CRLF;
-        int bodyBytes = head || bodyless ? 0 : response.body().length;
+        int bodyBytes = head || bodyless ? 0 : response.body().length; // a file body follows separately
         int size = statusLine.length + fields.length + connection.length + bodyBytes
                 + (length == null ? 0 : CONTENT_LENGTH.length + length.length + 2);
         ByteBuffer b = ByteBuffer.allocate(size);

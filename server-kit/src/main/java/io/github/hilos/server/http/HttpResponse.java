@@ -1,5 +1,7 @@
 package io.github.hilos.server.http;
 
+import io.github.hilos.server.FileRegion;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
@@ -9,15 +11,19 @@ import java.util.Objects;
  *
  * @param status the status code, 100 to 599
  * @param headers the fields the service sets
- * @param body the body; a HEAD request gets its length but not its bytes
+ * @param body the body in memory; a HEAD request gets its length but not its bytes
+ * @param file the body as a part of a file, streamed when the response is written (then {@code body} is
+ *     empty), or null
  */
-public record HttpResponse(int status, HttpHeaders headers, byte[] body) {
+public record HttpResponse(int status, HttpHeaders headers, byte[] body, FileRegion file) {
+
+    private static final byte[] NO_BYTES = new byte[0];
 
     /**
      * Checks the response.
      *
-     * @throws IllegalArgumentException on a status outside 100-599, or a {@code Content-Length} or
-     *     {@code Transfer-Encoding} field (the codec frames the body)
+     * @throws IllegalArgumentException on a status outside 100-599, a {@code Content-Length} or
+     *     {@code Transfer-Encoding} field (the codec frames the body), or both a body and a file
      */
     public HttpResponse {
         if (status < 100 || status > 599) {
@@ -28,6 +34,44 @@ public record HttpResponse(int status, HttpHeaders headers, byte[] body) {
         if (headers.first("Content-Length") != null || headers.first("Transfer-Encoding") != null) {
             throw new IllegalArgumentException("the codec frames the body: no Content-Length or Transfer-Encoding");
         }
+        if (file != null && body.length > 0) {
+            throw new IllegalArgumentException("a response has a body in memory or a file, not both");
+        }
+    }
+
+    /**
+     * A response whose body is in memory.
+     *
+     * @param status the status code, 100 to 599
+     * @param headers the fields the service sets
+     * @param body the body
+     */
+    public HttpResponse(int status, HttpHeaders headers, byte[] body) {
+        this(status, headers, body, null);
+    }
+
+    /**
+     * A response whose body is a part of a file, streamed in bounded chunks when it is written, so that neither
+     * a large file nor a client that reads slowly costs memory in proportion to the file. A HEAD request, or a
+     * range, costs no read of what is not sent.
+     *
+     * @param status the status
+     * @param contentType the {@code Content-Type}
+     * @param file the part of the file to send
+     * @return the response
+     */
+    public static HttpResponse file(int status, String contentType, FileRegion file) {
+        return new HttpResponse(status, HttpHeaders.of("Content-Type", contentType), NO_BYTES,
+                Objects.requireNonNull(file, "file"));
+    }
+
+    /**
+     * The body's length: the bytes in memory, or the file region's length.
+     *
+     * @return the number of body bytes
+     */
+    public long bodyLength() {
+        return file != null ? file.length() : body.length;
     }
 
     /**
@@ -72,7 +116,7 @@ public record HttpResponse(int status, HttpHeaders headers, byte[] body) {
      * @return the new response
      */
     public HttpResponse header(String name, String value) {
-        return new HttpResponse(status, headers.with(name, value), body);
+        return new HttpResponse(status, headers.with(name, value), body, file);
     }
 
     /**
