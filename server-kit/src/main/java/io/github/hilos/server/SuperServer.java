@@ -77,6 +77,55 @@ public final class SuperServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The timeouts of every service's connections, as {@link ServerLimits} has for the other organizations. A
+     * process service's connection that moves no byte either way for {@code idleTimeout}, or whose write to a
+     * client that does not read lasts longer than {@code writeTimeout}, is closed, and its process (with its
+     * descendants) destroyed. A strand service's handler owns its socket: its stream reads time out after
+     * {@code idleTimeout} ({@link StrandSocket#setStreamReadTimeout}), and it should bound its other reads with
+     * {@link StrandSocket#read(ByteBuffer, Duration)}.
+     *
+     * @param idleTimeout the longest a connection may stay silent
+     * @param writeTimeout the longest one write to the client may take
+     */
+    public record Limits(Duration idleTimeout, Duration writeTimeout) {
+
+        /** 60 s idle, 30 s per write, as {@link ServerLimits#DEFAULTS}. */
+        public static final Limits DEFAULTS = new Limits(Duration.ofSeconds(60), Duration.ofSeconds(30));
+
+        /**
+         * Checks the limits.
+         *
+         * @throws IllegalArgumentException on a timeout that is not positive
+         */
+        public Limits {
+            Objects.requireNonNull(idleTimeout, "idle timeout");
+            Objects.requireNonNull(writeTimeout, "write timeout");
+            if (idleTimeout.isNegative() || idleTimeout.isZero() || writeTimeout.isNegative() || writeTimeout.isZero()) {
+                throw new IllegalArgumentException("timeouts must be positive: idle " + idleTimeout + ", write "
+                        + writeTimeout);
+            }
+        }
+    }
+
+    /**
+     * The only variables of the super-server's environment a process service sees: a service must not learn the
+     * server's secrets (a command such as {@code env} would hand them to any client).
+     */
+    public static final Set<String> PROCESS_ENVIRONMENT = Set.of("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR");
+
+    /** What the reaper knows of one open connection; written by its bridge, read by the reaper. */
+    private static final class Activity {
+        final boolean process;
+        volatile long lastActive = System.nanoTime();
+        /** When the write in progress started; 0 when none is. */
+        volatile long writeStarted;
+
+        Activity(boolean process) {
+            this.process = process;
+        }
+    }
+
     /** Java code serving one connection in its own strand; the connection is closed when it returns. */
     @FunctionalInterface
     public interface ConnectionHandler {
@@ -108,7 +157,10 @@ public final class SuperServer implements AutoCloseable {
     }
 
     private final StrandRuntime runtime;
+    private final Limits limits;
     private final List<Service> services;
+    /** Closes connections past their timeouts; interrupted by close(). */
+    private volatile Strand reaper;
     private final TrackedStrands strands = new TrackedStrands();
     private final Set<Process> processes = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
@@ -126,7 +178,7 @@ public final class SuperServer implements AutoCloseable {
         final java.util.ArrayDeque<Long> window = new java.util.ArrayDeque<>();
         final LongAdder served = new LongAdder();
         final LongAdder refused = new LongAdder();
-        final Set<StrandSocket> open = ConcurrentHashMap.newKeySet();
+        final Map<StrandSocket, Activity> open = new ConcurrentHashMap<>();
 
         Service(String name, SocketAddress address, Caps caps, ConnectionHandler handler) {
             this.name = name;
@@ -140,6 +192,18 @@ public final class SuperServer implements AutoCloseable {
     public static final class Builder {
         private final StrandRuntime runtime;
         private final Map<String, Object[]> services = new LinkedHashMap<>();
+        private Limits limits = Limits.DEFAULTS;
+
+        /**
+         * Sets the timeouts of every service ({@link Limits#DEFAULTS} if not called).
+         *
+         * @param limits the timeouts
+         * @return this builder
+         */
+        public Builder limits(Limits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
 
         private Builder(StrandRuntime runtime) {
             this.runtime = Objects.requireNonNull(runtime, "runtime");
@@ -197,7 +261,7 @@ public final class SuperServer implements AutoCloseable {
             if (services.isEmpty()) {
                 throw new IllegalStateException("a super-server needs at least one service");
             }
-            return new SuperServer(runtime, services);
+            return new SuperServer(runtime, services, limits);
         }
     }
 
@@ -211,8 +275,9 @@ public final class SuperServer implements AutoCloseable {
         return new Builder(runtime);
     }
 
-    private SuperServer(StrandRuntime runtime, Map<String, Object[]> definitions) throws Exception {
+    private SuperServer(StrandRuntime runtime, Map<String, Object[]> definitions, Limits limits) throws Exception {
         this.runtime = runtime;
+        this.limits = limits;
         List<Service> all = new ArrayList<>();
         try {
             for (Map.Entry<String, Object[]> d : definitions.entrySet()) {
@@ -231,11 +296,42 @@ public final class SuperServer implements AutoCloseable {
         for (Service s : services) {
             spawnTracked("inetd-" + s.name, () -> acceptLoop(s));
         }
+        this.reaper = spawnTracked("inetd-reaper", this::reap);
+    }
+
+    /**
+     * Closes the connections of process services that are idle past the idle timeout or stuck in a write past the
+     * write timeout; their bridges then end and destroy the processes. Looks four times per shortest timeout.
+     */
+    private void reap() {
+        long idle = limits.idleTimeout().toNanos();
+        long write = limits.writeTimeout().toNanos();
+        Duration period = Duration.ofNanos(Math.max(Duration.ofMillis(10).toNanos(), Math.min(idle, write) / 4));
+        while (!closing) {
+            try {
+                Strand.sleep(period);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            for (Service s : services) {
+                for (Map.Entry<StrandSocket, Activity> e : s.open.entrySet()) {
+                    Activity a = e.getValue();
+                    long writing = a.writeStarted;
+                    if (writing != 0 && now - writing > write
+                            || a.process && writing == 0 && now - a.lastActive > idle) {
+                        LOG.log(System.Logger.Level.DEBUG, () -> "service " + s.name + ": closing a connection "
+                                + (writing != 0 ? "stuck in a write" : "idle") + " past its timeout");
+                        closeQuietly(e.getKey());
+                    }
+                }
+            }
+        }
     }
 
     /** Starts a strand the super-server waits for when it closes; it leaves the set when it ends. */
-    private void spawnTracked(String name, Runnable task) {
-        strands.spawn(runtime, name, task);
+    private Strand spawnTracked(String name, Runnable task) {
+        return strands.spawn(runtime, name, task);
     }
 
     private void acceptLoop(Service s) {
@@ -271,13 +367,15 @@ public final class SuperServer implements AutoCloseable {
                 continue;
             }
             s.served.increment();
-            s.open.add(connection);
+            Activity activity = new Activity(s.handler instanceof ProcessCommand);
+            s.open.put(connection, activity);
             try {
                 spawnTracked(s.name + "-handler", () -> {
                     try (connection) {
                         if (s.handler instanceof ProcessCommand p) {
-                            bridgeProcess(p.command(), connection);
+                            bridgeProcess(p.command(), connection, activity);
                         } else {
+                            connection.setStreamReadTimeout(limits.idleTimeout());
                             s.handler.serve(connection);
                         }
                     } catch (Exception e) {
@@ -338,6 +436,24 @@ public final class SuperServer implements AutoCloseable {
     static final Duration PROCESS_LINGER = Duration.ofSeconds(30);
 
     /**
+     * {@code setsid} from util-linux, or null: with it each process service runs in a session and process group
+     * of its own, which {@link #terminate} signals as a whole, so that even a grandchild whose parent exited (the
+     * {@code &} of a shell) ends with its connection.
+     */
+    private static final String SETSID = findExecutable("setsid");
+    private static final String KILL = findExecutable("kill");
+
+    private static String findExecutable(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(java.io.File.pathSeparator)) {
+            java.nio.file.Path p = java.nio.file.Path.of(dir.isEmpty() ? "." : dir, name);
+            if (java.nio.file.Files.isExecutable(p)) {
+                return p.toString();
+            }
+        }
+        return null;
+    }
+
+    /**
      * Runs {@code command} with its standard input and output bridged to {@code socket}. The pipes are read and
      * written by two JDK virtual threads, which hand the bytes to and from the strands through channels: a process
      * holds its pipes as long as its connection lasts, and on user-level runtimes a dozen such processes would
@@ -345,8 +461,15 @@ public final class SuperServer implements AutoCloseable {
      * closed its output and exited; a process still silent {@link #PROCESS_LINGER} after its client's input ended
      * is destroyed, and so is every process when the super-server closes.
      */
-    private void bridgeProcess(List<String> command, StrandSocket socket) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+    private void bridgeProcess(List<String> command, StrandSocket socket, Activity activity) throws Exception {
+        List<String> argv = command;
+        if (SETSID != null && KILL != null) {
+            argv = new ArrayList<>(command.size() + 1);
+            argv.add(SETSID); // execs the command in a new session: same pid, which is also the process group's id
+            argv.addAll(command);
+        }
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().keySet().retainAll(PROCESS_ENVIRONMENT); // a clean environment: no server secrets
         Process process;
         try {
             process = Jacket.call(pb::start);
@@ -385,6 +508,7 @@ public final class SuperServer implements AutoCloseable {
             ByteBuffer buffer = ByteBuffer.allocate(8192);
             try {
                 while (socket.read(buffer) >= 0) {
+                    activity.lastActive = System.nanoTime();
                     buffer.flip();
                     byte[] chunk = new byte[buffer.remaining()];
                     buffer.get(chunk);
@@ -399,17 +523,26 @@ public final class SuperServer implements AutoCloseable {
             }
         });
         try {
+            long silentSince = System.nanoTime();
             for (;;) {
-                byte[] chunk = fromProcess.receive(PROCESS_LINGER);
+                byte[] chunk = fromProcess.receive(Duration.ofSeconds(1));
                 if (chunk == null) {
-                    if (inputEnded.get() || closing) {
-                        LOG.log(System.Logger.Level.DEBUG, "destroying " + command + ": silent " + PROCESS_LINGER
-                                + " after its client's input ended");
+                    long silent = System.nanoTime() - silentSince;
+                    if (closing || !process.isAlive()
+                            || inputEnded.get() && silent >= PROCESS_LINGER.toNanos()) {
+                        // exited (a child of its may still hold the output pipe open), or silent too long after its
+                        // client's input ended, or the super-server is closing
+                        LOG.log(System.Logger.Level.DEBUG, () -> "ending " + command + (process.isAlive()
+                                ? ": silent " + PROCESS_LINGER + " after its client's input ended" : ": it exited"));
                         break;
                     }
                     continue;
                 }
+                silentSince = System.nanoTime();
+                activity.writeStarted = System.nanoTime();
                 socket.write(ByteBuffer.wrap(chunk));
+                activity.writeStarted = 0;
+                activity.lastActive = System.nanoTime();
             }
         } catch (io.github.hilos.sync.ChannelClosedException endOfOutput) {
             socket.shutdownOutput();
@@ -432,19 +565,52 @@ public final class SuperServer implements AutoCloseable {
         }
     }
 
-    /** Destroys a process, forcibly if it has not exited a second later. */
+    /**
+     * Destroys a process and its descendants (a shell's children, say), forcibly for those still alive a second
+     * later. Descendants are found through the process tree while the process runs; a grandchild whose parent
+     * already exited (a daemon that detached itself) is no longer in the tree and is not reached.
+     */
     private static void terminate(Process process) {
-        if (!process.isAlive()) {
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        tree.add(process.toHandle());
+        if (SETSID != null && KILL != null) {
+            signalGroup(process.pid(), "TERM"); // the whole process group, orphans included
+        }
+        if (tree.stream().noneMatch(ProcessHandle::isAlive)) {
+            if (SETSID != null && KILL != null) {
+                signalGroup(process.pid(), "KILL");
+            }
             return;
         }
-        process.destroy();
-        try {
-            if (!process.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+        tree.forEach(ProcessHandle::destroy);
+        long until = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+        for (ProcessHandle p : tree) {
+            try {
+                // a strand-blocking wait: on a user-level runtime the carrier serves others meanwhile
+                Jacket.await(p.onExit(), Duration.ofNanos(Math.max(1, until - System.nanoTime())));
+            } catch (InterruptedException e) {
+                tree.forEach(ProcessHandle::destroyForcibly);
+                Strand.current().interrupt();
+                return;
+            } catch (Exception stillAlive) {
+                p.destroyForcibly();
             }
+        }
+        if (SETSID != null && KILL != null) {
+            signalGroup(process.pid(), "KILL");
+        }
+    }
+
+    /** {@code kill -SIGNAL -- -pgid}: every process of the group; quietly nothing if the group is gone. */
+    private static void signalGroup(long pgid, String signal) {
+        try {
+            Process kill = Jacket.call(() -> new ProcessBuilder(KILL, "-" + signal, "--", "-" + pgid)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+            Jacket.await(kill.onExit(), Duration.ofSeconds(5));
         } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
+            Strand.current().interrupt();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, "signalling process group " + pgid + ": " + e);
         }
     }
 
@@ -482,13 +648,18 @@ public final class SuperServer implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
+        Strand r = reaper;
+        if (r != null) {
+            r.interrupt();
+        }
         for (Service s : services) {
             closeQuietly(s.listener);
-            for (StrandSocket c : s.open) {
+            for (StrandSocket c : s.open.keySet()) {
                 closeQuietly(c);
             }
         }
         for (Process p : processes) {
+            p.descendants().forEach(ProcessHandle::destroy);
             p.destroy(); // their bridges see the end of output, or the close, and finish
         }
         long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();

@@ -6,6 +6,7 @@ import io.github.hilos.api.StrandRuntime;
 import io.github.hilos.net.StrandSocket;
 import io.github.hilos.sync.CountDownLatch;
 import io.github.hilos.tck.Tck;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The inetd-like super-server: strand and process services on several ports, and their caps. */
 class SuperServerTest {
@@ -167,5 +169,54 @@ class SuperServerTest {
 
     private static void awaitRunning(SuperServer inetd, String service, int n) {
         Tck.awaitCondition(service + " to run " + n, () -> inetd.stats().get(service).running() >= n);
+    }
+
+    @Test
+    void processServicesGetACleanEnvironmentAndLoseTheirWholeTreeAndIdleConnections() throws Exception {
+        String marker = "31" + System.nanoTime() % 1000 + ".5"; // a sleep nobody else runs
+        try (StrandRuntime rt = open("ult");
+             SuperServer inetd = SuperServer.on(rt)
+                     .limits(new SuperServer.Limits(java.time.Duration.ofMillis(300), java.time.Duration.ofSeconds(5)))
+                     .processService("env", ANY, SuperServer.Caps.DEFAULTS, List.of("env"))
+                     .processService("tree", ANY, SuperServer.Caps.DEFAULTS,
+                             List.of("sh", "-c", "sleep " + marker + " & echo started; cat"))
+                     .processService("cat", ANY, SuperServer.Caps.DEFAULTS, List.of("cat"))
+                     .start()) {
+            // environment: only the allow-listed variables reach the process
+            try (java.net.Socket c = new java.net.Socket()) {
+                c.connect(inetd.localAddress("env"), 10_000);
+                c.setSoTimeout(10_000);
+                c.shutdownOutput();
+                String out = new String(c.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                for (String line : out.lines().toList()) {
+                    String name = line.substring(0, Math.max(0, line.indexOf('=')));
+                    assertTrue(SuperServer.PROCESS_ENVIRONMENT.contains(name), "a server variable leaked: " + name);
+                }
+            }
+            // process tree: the shell's child dies with the connection
+            try (java.net.Socket c = new java.net.Socket()) {
+                c.connect(inetd.localAddress("tree"), 10_000);
+                c.setSoTimeout(10_000);
+                java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                        c.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+                assertEquals("started", in.readLine());
+                assertTrue(sleepers(marker) > 0, "the grandchild runs while the connection lasts");
+            }
+            io.github.hilos.tck.Tck.awaitCondition("the grandchild is destroyed with its connection",
+                    () -> sleepers(marker) == 0);
+            // idle timeout: a client that never sends anything is closed, and its process destroyed
+            try (java.net.Socket c = new java.net.Socket()) {
+                c.connect(inetd.localAddress("cat"), 10_000);
+                c.setSoTimeout(10_000);
+                assertEquals(-1, c.getInputStream().read(), "closed by the server after its idle timeout");
+            }
+            io.github.hilos.tck.Tck.awaitCondition("the idle connection's instance is released",
+                    () -> inetd.stats().get("cat").running() == 0);
+        }
+    }
+
+    private static long sleepers(String marker) {
+        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains("sleep " + marker))
+                .filter(ProcessHandle::isAlive).count();
     }
 }
