@@ -131,7 +131,25 @@ public final class ParallelFetch {
         if (main.statusCode() / 100 != 2) {
             throw new java.io.IOException("GET " + page + ": status " + main.statusCode());
         }
-        List<URI> parts = partsOf.apply(main.body()).stream().map(page::resolve).distinct().toList();
+        // Each reference resolves on its own: a malformed one ("b c.png", "http://[") fails as that part only,
+        // under a placeholder URI that names its position, and the others are fetched.
+        List<URI> parts = new ArrayList<>();
+        Map<URI, Outcome<URI, byte[]>> invalid = new LinkedHashMap<>();
+        List<String> refs = partsOf.apply(main.body());
+        for (int i = 0; i < refs.size(); i++) {
+            String ref = refs.get(i);
+            try {
+                URI uri = page.resolve(ref);
+                if (!parts.contains(uri)) {
+                    parts.add(uri);
+                }
+            } catch (IllegalArgumentException malformed) {
+                URI placeholder = URI.create("urn:hilos:invalid-part:" + i);
+                invalid.put(placeholder, new Outcome<>(placeholder, null, new java.net.URISyntaxException(ref,
+                        "part " + i + " of " + page + " is not a valid reference: "
+                        + (malformed.getCause() != null ? malformed.getCause().getMessage() : malformed.getMessage()))));
+            }
+        }
         List<Outcome<URI, byte[]>> outcomes = all(runtime, parts, parallelism, uri -> {
             HttpResponse<byte[]> r = Jacket.awaitOrCancel(client.sendAsync(HttpRequest.newBuilder(uri).timeout(timeout).build(),
                     HttpResponse.BodyHandlers.ofByteArray()));
@@ -144,6 +162,7 @@ public final class ParallelFetch {
         for (Outcome<URI, byte[]> o : outcomes) {
             byUri.put(o.item(), o);
         }
+        byUri.putAll(invalid);
         return new Page(main.body(), byUri);
     }
 }

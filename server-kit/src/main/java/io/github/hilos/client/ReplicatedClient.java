@@ -180,7 +180,8 @@ public final class ReplicatedClient<Q, R> {
         }
 
         /**
-         * Sets the backoff between attempts: {@code base * 2^(attempt-1)}, capped at {@code max}, with full jitter.
+         * Sets the backoff between attempts: a cap of {@code base * 2^(attempt-1)}, at most {@code max}, and a pause
+         * drawn uniformly from {@code [cap/2, cap]} ("equal jitter").
          *
          * @param base the first backoff; positive
          * @param max the cap
@@ -251,19 +252,32 @@ public final class ReplicatedClient<Q, R> {
         List<Strand> running = new ArrayList<>();
         List<Exception> failures = new ArrayList<>();
         boolean[] tried = new boolean[replicas.size()];
+        boolean[] busy = new boolean[replicas.size()]; // replicas with an attempt of this round in flight
         int attempts = 0;
         int round = 0;
         try {
             while (attempts < maxAttempts) {
                 if (attempts > 0) {
+                    // An abandoned attempt may have answered meanwhile: take that before paying for a retry.
+                    Reply<R> late = lateSuccess(request, outcomes, attempts);
+                    if (late != null) {
+                        return late;
+                    }
                     if (!budget.tryRetry()) {
                         failures.add(new IllegalStateException("retry budget exhausted"));
                         break;
                     }
                     Strand.sleep(backoff(round));
+                    late = lateSuccess(request, outcomes, attempts);
+                    if (late != null) {
+                        return late;
+                    }
                 }
                 round++;
-                running.add(launch(round, choose(tried), request, outcomes));
+                java.util.Arrays.fill(busy, false);
+                int first = choose(tried, busy);
+                busy[first] = true;
+                running.add(launch(round, first, request, outcomes));
                 attempts++;
                 int inFlight = 1;
                 long deadline = System.nanoTime() + attemptTimeout.toNanos();
@@ -272,14 +286,18 @@ public final class ReplicatedClient<Q, R> {
                 while (inFlight > 0) {
                     long until = mayHedge && hedgeAt - deadline < 0 ? hedgeAt : deadline;
                     long wait = until - System.nanoTime();
-                    Outcome<R> o = wait <= 0 ? null : outcomes.receive(Duration.ofNanos(wait));
+                    // past the deadline, an outcome already delivered still counts: look without waiting
+                    Outcome<R> o = wait <= 0 ? outcomes.tryReceive() : outcomes.receive(Duration.ofNanos(wait));
                     if (o == null) {
                         if (mayHedge && System.nanoTime() - deadline < 0) {
                             mayHedge = false;
                             // slow: a second replica, the first answer wins; a hedge is an attempt and is paid
-                            // for by the retry budget, or hedging would double the load of a slow service
-                            if (attempts < maxAttempts && budget.tryRetry()) {
-                                running.add(launch(round, choose(tried), request, outcomes));
+                            // for by the retry budget, or hedging would double the load of a slow service. It
+                            // goes to a replica with nothing of this round in flight, or not at all.
+                            int hedge = attempts < maxAttempts ? choose(tried, busy) : -1;
+                            if (hedge >= 0 && budget.tryRetry()) {
+                                busy[hedge] = true;
+                                running.add(launch(round, hedge, request, outcomes));
                                 attempts++;
                                 inFlight++;
                             }
@@ -390,19 +408,39 @@ public final class ReplicatedClient<Q, R> {
         });
     }
 
+    /** A success an abandoned attempt delivered meanwhile, as the call's reply; null if there is none. */
+    private Reply<R> lateSuccess(Q request, Channel<Outcome<R>> outcomes, int attempts) {
+        for (Outcome<R> o; (o = outcomes.tryReceive()) != null; ) {
+            if (o.failure() == null) {
+                remember(request, o.value());
+                return new Reply<>(o.value(), replicas.get(o.replica()).name(), attempts, false);
+            }
+        }
+        return null;
+    }
+
     /**
-     * Picks a replica this call has not tried yet (all again once every one has been), by the client's choice, and
-     * marks it tried: a retry never goes back to a replica that just failed while another is left.
+     * Picks a replica this call has not tried yet (all again once every one has been, except those in
+     * {@code busy}: a hedge never goes to the replica it hedges), by the client's choice, and marks it tried: a retry
+     * never goes back to a replica that just failed while another is left.
+     *
+     * @return the replica, or -1 when every replica is busy
      */
-    private int choose(boolean[] tried) {
+    private int choose(boolean[] tried, boolean[] busy) {
         int n = replicas.size();
         int untried = 0;
-        for (boolean t : tried) {
-            untried += t ? 0 : 1;
+        for (int i = 0; i < n; i++) {
+            tried[i] |= busy[i];
+            untried += tried[i] ? 0 : 1;
         }
         if (untried == 0) {
-            java.util.Arrays.fill(tried, false);
-            untried = n;
+            System.arraycopy(busy, 0, tried, 0, n);
+            for (boolean b : busy) {
+                untried += b ? 0 : 1;
+            }
+            if (untried == 0) {
+                return -1;
+            }
         }
         int pick = switch (choice) {
             case ROUND_ROBIN -> {
@@ -440,9 +478,23 @@ public final class ReplicatedClient<Q, R> {
         throw new IllegalStateException("no untried replica");
     }
 
+    /**
+     * The pause before a retry: "equal jitter", a uniform draw from {@code [cap/2, cap]} where
+     * {@code cap = min(max, base * 2^(retry-1))}, computed without overflow (the doubling saturates at the cap).
+     * Half the cap is kept so that retries of many clients neither synchronize nor come back at once.
+     */
+    static Duration backoff(Duration base, Duration max, int retry) {
+        long cap = max.toNanos();
+        long grown = base.toNanos();
+        for (int i = 1; i < retry && grown < cap; i++) {
+            grown = grown > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : grown * 2;
+        }
+        cap = Math.max(1, Math.min(cap, grown));
+        return Duration.ofNanos(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1));
+    }
+
     private Duration backoff(int retry) {
-        long cap = Math.min(backoffMax.toNanos(), backoffBase.toNanos() << Math.min(retry - 1, 30));
-        return Duration.ofNanos(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1)); // jitter in [cap/2, cap]
+        return backoff(backoffBase, backoffMax, retry);
     }
 
     private static void interruptAll(List<Strand> strands) {

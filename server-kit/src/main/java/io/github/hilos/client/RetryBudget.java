@@ -1,7 +1,5 @@
 package io.github.hilos.client;
 
-import java.time.Duration;
-import java.util.ArrayDeque;
 
 /**
  * Caps retries so that a failing service is not hit by a retry storm (Finagle's and gRPC's retry budget): over a
@@ -10,11 +8,16 @@ import java.util.ArrayDeque;
  */
 public final class RetryBudget {
 
+    /** The window is ten buckets of one second: fixed memory, whatever the request rate. */
+    private static final int BUCKETS = 10;
+    private static final long BUCKET_NANOS = 1_000_000_000L;
+
     private final double ratio;
     private final int minPerSecond;
-    private final long windowNanos;
-    private final ArrayDeque<Long> requests = new ArrayDeque<>();
-    private final ArrayDeque<Long> retries = new ArrayDeque<>();
+    private final long[] requests = new long[BUCKETS];
+    private final long[] retries = new long[BUCKETS];
+    /** The second (System.nanoTime() / 1 s) of the newest bucket. */
+    private long newest = System.nanoTime() / BUCKET_NANOS;
 
     /**
      * Makes a budget over a 10-second window.
@@ -31,24 +34,29 @@ public final class RetryBudget {
         }
         this.ratio = ratio;
         this.minPerSecond = minPerSecond;
-        this.windowNanos = Duration.ofSeconds(10).toNanos();
     }
 
-    /** 20% of the requests plus 10 a second, as Finagle's default. */
+    /**
+     * 20% of the requests plus 10 a second, as Finagle's default.
+     *
+     * @return the budget
+     */
     public static RetryBudget defaults() {
         return new RetryBudget(0.2, 10);
     }
 
-    /** No retries at all. */
+    /**
+     * No retries at all.
+     *
+     * @return the budget
+     */
     public static RetryBudget none() {
         return new RetryBudget(0, 0);
     }
 
     /** Records a request (its first attempt). */
     synchronized void onRequest() {
-        long now = System.nanoTime();
-        expire(now);
-        requests.addLast(now);
+        requests[advance()]++;
     }
 
     /**
@@ -57,22 +65,33 @@ public final class RetryBudget {
      * @return whether the retry may go
      */
     synchronized boolean tryRetry() {
-        long now = System.nanoTime();
-        expire(now);
-        double allowed = ratio * requests.size() + minPerSecond * (windowNanos / 1_000_000_000.0);
-        if (retries.size() + 1 > allowed) {
+        int now = advance();
+        long requested = 0;
+        long retried = 0;
+        for (int i = 0; i < BUCKETS; i++) {
+            requested += requests[i];
+            retried += retries[i];
+        }
+        double allowed = ratio * requested + (double) minPerSecond * BUCKETS;
+        if (retried + 1 > allowed) {
             return false;
         }
-        retries.addLast(now);
+        retries[now]++;
         return true;
     }
 
-    private void expire(long now) {
-        while (!requests.isEmpty() && now - requests.peekFirst() > windowNanos) {
-            requests.pollFirst();
+    /** Empties the buckets that left the window and returns the index of the current second's bucket. */
+    private int advance() {
+        long second = System.nanoTime() / BUCKET_NANOS;
+        long gone = Math.min(BUCKETS, second - newest);
+        for (long s = newest + 1; gone > 0 && s <= newest + gone; s++) {
+            int i = (int) Math.floorMod(s, (long) BUCKETS);
+            requests[i] = 0;
+            retries[i] = 0;
         }
-        while (!retries.isEmpty() && now - retries.peekFirst() > windowNanos) {
-            retries.pollFirst();
+        if (second > newest) {
+            newest = second;
         }
+        return (int) Math.floorMod(newest, (long) BUCKETS);
     }
 }

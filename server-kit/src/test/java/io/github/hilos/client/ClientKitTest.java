@@ -253,8 +253,8 @@ class ClientKitTest {
                     switch (r.path()) {
                         case "/" -> {
                             return HttpResponse.of(200, "text/html",
-                                    "<img src=\"/a\"><img src=\"b\"><img src=\"/missing\">"
-                                            .getBytes(StandardCharsets.UTF_8));
+                                    ("<img src=\"/a\"><img src=\"b\"><img src=\"/missing\"><img src=\"b c.png\">"
+                                            + "<img src=\"http://[x\">").getBytes(StandardCharsets.UTF_8));
                         }
                         case "/a", "/b" -> {
                             // each part waits for the other: fetched one after the other, they would never meet
@@ -282,11 +282,64 @@ class ClientKitTest {
                 return refs;
             }, 4, Duration.ofSeconds(20)));
             List<ParallelFetch.Outcome<URI, byte[]>> parts = new ArrayList<>(p.parts().values());
-            assertEquals(3, parts.size());
+            assertEquals(5, parts.size());
+            for (int malformed = 3; malformed < 5; malformed++) {
+                assertFalse(parts.get(malformed).ok(), "a malformed reference fails alone");
+                assertTrue(parts.get(malformed).failure() instanceof java.net.URISyntaxException,
+                        String.valueOf(parts.get(malformed).failure()));
+            }
             assertEquals("part /a", new String(parts.get(0).value(), StandardCharsets.UTF_8));
             assertEquals("part /b", new String(parts.get(1).value(), StandardCharsets.UTF_8));
             assertFalse(parts.get(2).ok(), "the missing part fails alone");
             assertTrue(parts.get(2).failure().getMessage().contains("404"));
         }
+    }
+
+    @Test
+    void backoffNeverOverflowsAndStaysWithinItsCap() {
+        for (int retry = 1; retry < 70; retry++) {
+            Duration d = ReplicatedClient.backoff(Duration.ofMillis(8600), Duration.ofDays(3650), retry);
+            assertTrue(!d.isNegative() && d.compareTo(Duration.ofDays(3650)) <= 0, retry + ": " + d);
+        }
+        for (int i = 0; i < 1000; i++) {
+            Duration d = ReplicatedClient.backoff(Duration.ofMillis(10), Duration.ofMillis(100), 3);
+            assertTrue(d.toNanos() >= Duration.ofMillis(20).toNanos() && d.toNanos() <= Duration.ofMillis(40).toNanos(),
+                    "equal jitter over [cap/2, cap] with cap 40 ms: " + d);
+        }
+    }
+
+    @Test
+    void aHedgeNeverGoesToTheReplicaItHedges() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger onSlow = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger mostOnSlow = new java.util.concurrent.atomic.AtomicInteger();
+        Replica<String, String> slow = new Replica<>("slow", q -> {
+            mostOnSlow.accumulateAndGet(onSlow.incrementAndGet(), Math::max);
+            try {
+                io.github.hilos.api.Strand.sleep(Duration.ofMillis(60));
+                return "slow:" + q;
+            } finally {
+                onSlow.decrementAndGet();
+            }
+        });
+        ReplicatedClient<String, String> client = ReplicatedClient.builder(rt, List.of(failing("down"), slow))
+                .choice(ReplicatedClient.Choice.RANDOM).hedgeAfter(Duration.ofMillis(10))
+                .backoff(Duration.ofMillis(1), Duration.ofMillis(2)).retryBudget(new RetryBudget(1, 100)).build();
+        for (int i = 0; i < 20; i++) {
+            inStrand(() -> client.call("q"));
+        }
+        assertEquals(1, mostOnSlow.get(), "two attempts of one call were in flight on the replica being hedged");
+    }
+
+    @Test
+    void theRetryBudgetIsRatioOfRequestsPlusAFloor() {
+        RetryBudget budget = new RetryBudget(0.2, 1);
+        for (int i = 0; i < 100; i++) {
+            budget.onRequest();
+        }
+        int allowed = 0;
+        while (budget.tryRetry()) {
+            allowed++;
+        }
+        assertEquals(30, allowed, "20% of 100 requests, plus 1 a second over the 10 s window");
     }
 }
