@@ -14,7 +14,7 @@ import java.util.Set;
 
 /**
  * {@code hilos fanout}: CPU-bound work fanned out over strands and joined, on each runtime: the M:N runtime
- * should use every core where the N:1 runtime has one (issue 4's target: {@code hybrid} in at most 0.6x the time
+ * should use every core where the N:1 runtime has one (the target: {@code hybrid} in at most 0.6x the time
  * of {@code ult} on two cores).
  */
 final class FanOut {

@@ -15,7 +15,7 @@ import java.util.concurrent.locks.Lock;
 /**
  * A reentrant mutual-exclusion lock for strands of any runtime, and for plain threads. Unlike
  * {@code synchronized} or {@link java.util.concurrent.locks.ReentrantLock}, waiting for it parks only the
- * strand, never a user-level carrier (see DESIGN.md, decision 3).
+ * strand, never a user-level carrier (docs/decisions.md, decision 3).
  *
  * <p>Two policies: <b>non-fair</b> (default) lets an arriving strand take a free lock ahead of the queued ones,
  * which keeps the lock busy and is fastest; <b>fair</b> hands the lock directly to the longest waiter, in FIFO

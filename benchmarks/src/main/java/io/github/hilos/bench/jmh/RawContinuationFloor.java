@@ -17,7 +17,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The floor an N:1 runtime can approach on this machine: DESIGN.md's {@code SingleCarrierPingPong}, raw
+ * The floor an N:1 runtime can approach on this machine: a ping-pong and a null fork on raw
  * continuations with an {@code ArrayDeque} run queue and a trivial semaphore, in the same run as the Hilos
  * suites. Benchmark code only: Hilos itself touches {@code jdk.internal.vm} in one class of ult-runtime.
  */

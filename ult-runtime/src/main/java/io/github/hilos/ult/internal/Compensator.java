@@ -9,7 +9,7 @@ import java.util.function.IntFunction;
  * (an un-jacketed blocking call, or a long computation) beyond the threshold, its unstarted strands are moved to
  * the injection queue, and if fewer than N carriers are then free to run strands, a spare carrier is started, up
  * to the budget of spares. A spare adopts only unstarted strands and retires after an idle period with nothing
- * bound to it. Strands already bound to the stuck carrier wait for it: they never move (DESIGN.md, decision 2).
+ * bound to it. Strands already bound to the stuck carrier wait for it: they never move (docs/decisions.md, decision 2).
  *
  * <p>Runs on its own daemon thread and only reads the carriers' {@link MountRecord}s, so it costs the carriers
  * nothing.

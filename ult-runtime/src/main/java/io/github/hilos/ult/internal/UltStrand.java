@@ -12,7 +12,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A user-level thread: a continuation bound for life to one {@link Carrier} once it has started (it may be
- * stolen only before: DESIGN.md, decision 2), with a park permit, an interrupt status and the completion
+ * stolen only before: docs/decisions.md, decision 2), with a park permit, an interrupt status and the completion
  * joiners wait on.
  *
  * <p>States and transitions (mounted = running on the carrier thread):

@@ -12,7 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * carrier goes to that carrier's own {@link StealQueue} (LIFO for its owner: depth-first, cache-warm); a strand
  * spawned from any other thread goes to the shared injection queue (lock-free, multi-consumer). A carrier that runs out of
  * work takes, in order: its own queue, the injection queue, then half of a random victim's queue. Only
- * unstarted strands move; a strand that has run stays on its carrier (DESIGN.md, decision 2).
+ * unstarted strands move; a strand that has run stays on its carrier (docs/decisions.md, decision 2).
  *
  * <p>No lost wake-up: a placer publishes the strand, then (full fence) wakes one idle carrier; a carrier
  * publishes that it is idle, then (full fence, in {@link Carrier}) asks {@link #hasWorkFor} before it blocks.
