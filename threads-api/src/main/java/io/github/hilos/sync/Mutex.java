@@ -235,7 +235,8 @@ public final class Mutex implements Lock {
     public void unlock() {
         Strand me = Strand.current();
         if (OWNER.getVolatile(this) != me) {
-            throw new IllegalMonitorStateException("unlock by " + me + ", but the mutex is held by " + owner);
+            throw new IllegalMonitorStateException("unlock by " + me + ", but the mutex is "
+                    + (owner == null ? "not held" : "held by " + owner));
         }
         if (--holds > 0) {
             return;

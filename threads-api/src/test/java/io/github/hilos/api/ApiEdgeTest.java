@@ -117,4 +117,12 @@ class ApiEdgeTest {
             assertEquals(removed ? -1 : expected, locals.get(i).get(), "local " + i);
         }
     }
+
+    @Test
+    void unlockingAMutexNobodyHoldsSaysSo() {
+        io.github.hilos.sync.Mutex m = new io.github.hilos.sync.Mutex();
+        IllegalMonitorStateException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalMonitorStateException.class, m::unlock);
+        assertTrue(e.getMessage().endsWith("but the mutex is not held"), e.getMessage());
+    }
 }

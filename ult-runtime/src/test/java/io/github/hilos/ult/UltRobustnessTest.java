@@ -197,7 +197,14 @@ class UltRobustnessTest {
             });
             assertEquals(List.of(), rt.stalls());
         }
-        assertThrows(IllegalArgumentException.class,
-                () -> Runtimes.open("ult", RuntimeOptions.defaults().with("jacket.threads", "0")));
+        for (String bad : List.of("0", "-3", "x")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Runtimes.open("ult", RuntimeOptions.defaults().with("jacket.threads", bad)));
+            assertEquals("setting 'jacket.threads' must be an integer of at least 1: '" + bad + "'", e.getMessage(),
+                    "one rule, one message, whatever the bad value");
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Runtimes.open("ult",
+                RuntimeOptions.defaults().with("compensation.keepalive.ms", "100")));
+        assertTrue(e.getMessage().contains("'hybrid'"), e.getMessage());
     }
 }

@@ -64,28 +64,31 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
                     + ContinuationAccess.requiredFlag() + " (see docs/ult-runtime.md)");
         }
         Settings s = new Settings(options);
-        int carrierCount = s.number("carriers", defaultCarriers);
+        int carrierCount = s.positive("carriers", defaultCarriers);
         String policySpec = s.text("policy", "fifo");
         SchedulingPolicies.parse(policySpec); // refuse a bad name before any thread starts
         long idleSpinNanos = Duration.ofNanos(1000L * s.number("idle.spin.us", 50)).toNanos();
         int idleYields = s.number("idle.yields", 10);
-        int jacketThreads = s.number("jacket.threads", 16);
+        int jacketThreads = s.positive("jacket.threads", 16);
         int jacketQueue = s.number("jacket.queue", 1024);
         int watchdogMillis = s.number("watchdog.threshold.ms", 1000);
         int spares = s.number("compensation.spares", multiCarrier ? carrierCount : 0);
         int compensationMillis = s.number("compensation.threshold.ms", 100);
         int keepAliveMillis = s.number("compensation.keepalive.ms", 10_000);
         this.checkMonitors = s.flag("check.monitors", MonitorCheck.DEFAULT);
+        if (!multiCarrier) {
+            for (String key : List.of("compensation.threshold.ms", "compensation.keepalive.ms")) {
+                if (options.settings().containsKey(key)) {
+                    throw new IllegalArgumentException("runtime '" + name + "' has no spare carriers to compensate"
+                            + " with (N:1): setting '" + key + "' applies to runtime 'hybrid'");
+                }
+            }
+        }
         if (!multiCarrier && (carrierCount != 1 || spares != 0)) {
             throw new IllegalArgumentException("runtime '" + name + "' runs strands on one carrier (N:1); carriers="
                     + carrierCount + ", compensation.spares=" + spares + " need runtime 'hybrid'");
         }
-        if (jacketThreads == 0) {
-            throw new IllegalArgumentException("setting 'jacket.threads' must be at least 1: '0'");
-        }
-        if (carrierCount == 0) {
-            throw new IllegalArgumentException("setting 'carriers' must be at least 1: '0'");
-        }
+
         if (policy != null && carrierCount > 1) {
             throw new IllegalArgumentException("a policy object serves one carrier, but " + carrierCount
                     + " carriers were asked for; use the 'policy' setting to give each carrier its own");
@@ -469,19 +472,30 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
             };
         }
 
+        /** A count that must be at least 1: one rule and one message for 0 and for negative values. */
+        int positive(String key, int fallback) {
+            int n = number(key, fallback, 1);
+            return n;
+        }
+
         int number(String key, int fallback) {
+            return number(key, fallback, 0);
+        }
+
+        private int number(String key, int fallback, int min) {
             String value = options.settings().get(key);
             if (value == null) {
                 return fallback;
             }
             try {
                 int n = Integer.parseInt(value.trim());
-                if (n < 0) {
+                if (n < min) {
                     throw new NumberFormatException();
                 }
                 return n;
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("setting '" + key + "' must be a non-negative integer: '" + value + "'");
+                throw new IllegalArgumentException("setting '" + key + "' must be " + (min == 0
+                        ? "a non-negative integer" : "an integer of at least " + min) + ": '" + value + "'");
             }
         }
     }
