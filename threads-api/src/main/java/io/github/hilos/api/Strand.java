@@ -1,5 +1,6 @@
 package io.github.hilos.api;
 
+
 import io.github.hilos.spi.Durations;
 import io.github.hilos.spi.StrandCarrier;
 import io.github.hilos.spi.ThreadStrand;
@@ -37,6 +38,12 @@ public abstract class Strand {
     Object[] locals;
     /** How many keys {@link #locals} holds; owner-only. */
     int localCount;
+    /**
+     * The runtime that spawned this strand; null for a plain thread's view. Written by the strand itself as its
+     * body starts (owner-only, plain: {@link io.github.hilos.spi.AbstractStrandRuntime} sets it through a lookup
+     * into this package), read by the strand, or by others after a join.
+     */
+    StrandRuntime runtime;
 
     /** For runtime implementations. */
     protected Strand() {
@@ -56,6 +63,16 @@ public abstract class Strand {
             }
         }
         return ThreadStrand.ofCurrentThread();
+    }
+
+    /**
+     * Returns the runtime that spawned this strand.
+     *
+     * @return the runtime, or null when this is a plain thread's view (see {@link #current()}), or a strand that
+     *     has not started running yet
+     */
+    public StrandRuntime runtime() {
+        return runtime;
     }
 
     /** Waits for this strand's permit, consuming it; may return spuriously (call it in a loop). */

@@ -1,7 +1,9 @@
 package io.github.hilos.api;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
 
 /**
  * The owner of strands and of the resources they share: the chapter's process, to a {@link Strand}'s thread.
@@ -53,6 +55,75 @@ public interface StrandRuntime extends AutoCloseable {
      * @throws IllegalStateException if the runtime is closing or closed
      */
     <T> T run(Callable<T> task) throws Exception;
+
+    /**
+     * Starts a strand that runs {@code task} and returns its result as a {@link Future}: {@link StrandFuture#join()}
+     * returns the value or rethrows the task's exception as thrown; {@code get()} wraps it, as {@code Future} does.
+     * A task's exception goes to the future, not to the runtime's exception handler.
+     *
+     * @param task what the strand computes
+     * @param <T> the result type
+     * @return the future
+     * @throws IllegalStateException if the runtime is closing or closed
+     */
+    default <T> StrandFuture<T> submit(Callable<? extends T> task) {
+        return submit(name() + "-task", task);
+    }
+
+    /**
+     * Like {@link #submit(Callable)}, with a name for the strand.
+     *
+     * @param name the strand's name
+     * @param task what the strand computes
+     * @param <T> the result type
+     * @return the future
+     */
+    default <T> StrandFuture<T> submit(String name, Callable<? extends T> task) {
+        Objects.requireNonNull(task, "task");
+        StrandFuture<T> future = new StrandFuture<>();
+        future.started(spawn(name, () -> future.run(task)));
+        return future;
+    }
+
+    /**
+     * Starts a strand whose body may throw, so that a strand that sleeps, sends or waits needs no
+     * {@code try/catch} of its own: what it throws goes to the runtime's exception handler as thrown (a checked
+     * exception too), but an {@link InterruptedException} just ends the strand, which was asked to stop.
+     *
+     * @param name the strand's name
+     * @param body what the strand does
+     * @return the started strand
+     * @throws IllegalStateException if the runtime is closing or closed
+     */
+    default Strand spawnThrowing(String name, StrandBody body) {
+        Objects.requireNonNull(body, "body");
+        return spawn(name, () -> {
+            try {
+                body.run();
+            } catch (InterruptedException stop) {
+                Strand.current().interrupt(); // kept, for whoever looks; the strand ends quietly
+            } catch (Exception e) {
+                StrandRuntime.<RuntimeException>rethrow(e);
+            }
+        });
+    }
+
+    /** Throws a checked exception unchanged, without declaring it: the handler gets what the body threw. */
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> void rethrow(Throwable e) throws E {
+        throw (E) e;
+    }
+
+    /**
+     * Returns an {@link ExecutorService} that runs each task as a strand of this runtime, for
+     * {@code CompletableFuture} and third-party code that takes an executor. Each call returns a new executor;
+     * shutting it down does not close the runtime.
+     *
+     * @return the executor
+     */
+    default ExecutorService executor() {
+        return new StrandExecutor(this);
+    }
 
     /**
      * Refuses new spawns from now on and waits until every strand this runtime spawned has ended, then

@@ -28,10 +28,14 @@ public abstract class AbstractStrandRuntime implements StrandRuntime {
     private static final long CLOSING = 1L;
     private static final long ONE_STRAND = 2L;
     private static final VarHandle LIVE;
+    /** {@code Strand.runtime}: package-private in the API package of this same module, set as a body starts. */
+    private static final VarHandle STRAND_RUNTIME;
 
     static {
         try {
             LIVE = MethodHandles.lookup().findVarHandle(AbstractStrandRuntime.class, "live", long.class);
+            STRAND_RUNTIME = MethodHandles.privateLookupIn(Strand.class, MethodHandles.lookup())
+                    .findVarHandle(Strand.class, "runtime", StrandRuntime.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -124,6 +128,7 @@ public abstract class AbstractStrandRuntime implements StrandRuntime {
 
     private void runBody(Runnable task) {
         try {
+            STRAND_RUNTIME.set(Strand.current(), (StrandRuntime) this); // plain: the strand reads its own field
             task.run();
         } catch (Throwable failure) {
             reportUncaught(Strand.current(), failure);

@@ -16,7 +16,7 @@ import java.time.Duration;
  *
  * @param <T> the value type
  */
-public sealed interface Channel<T> extends AutoCloseable permits BufferedChannel {
+public sealed interface Channel<T> extends AutoCloseable, Iterable<T> permits BufferedChannel {
 
     /**
      * Sends a value, waiting for buffer space or, on a rendezvous channel, for a receiver.
@@ -91,4 +91,48 @@ public sealed interface Channel<T> extends AutoCloseable permits BufferedChannel
      * @return 0 for a rendezvous channel, {@link Integer#MAX_VALUE} for an unbounded one
      */
     int capacity();
+
+    /**
+     * Iterates over the values received, in order: {@code for (T x : channel)} receives until the channel is
+     * closed and drained, then ends. Each {@code hasNext()} may wait (parking only the strand). An interrupt while
+     * waiting ends the iteration with a {@link java.util.concurrent.CancellationException}, the interrupt status
+     * kept. Every iterator receives from the same channel: two loops over one channel share its values.
+     *
+     * @return an iterator that receives
+     */
+    @Override
+    default java.util.Iterator<T> iterator() {
+        return new java.util.Iterator<>() {
+            private T next;
+
+            @Override
+            public boolean hasNext() {
+                if (next != null) {
+                    return true;
+                }
+                try {
+                    next = receive();
+                    return true;
+                } catch (ChannelClosedException drained) {
+                    return false;
+                } catch (InterruptedException e) {
+                    io.github.hilos.api.Strand.current().interrupt();
+                    java.util.concurrent.CancellationException c = new java.util.concurrent.CancellationException(
+                            "interrupted while iterating over a channel");
+                    c.initCause(e);
+                    throw c;
+                }
+            }
+
+            @Override
+            public T next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException("the channel is closed and drained");
+                }
+                T value = next;
+                next = null;
+                return value;
+            }
+        };
+    }
 }

@@ -11,5 +11,5 @@ package io.github.hilos.tck;
  * test class path.
  */
 public interface RuntimeTck extends StrandTck, ParkTck, SyncTck, ChannelTck, SelectTck, CrossRuntimeTck, NetTck,
-        SelectorTck, AwaitTck, FilesTck {
+        SelectorTck, AwaitTck, FilesTck, DailyUseTck {
 }
