@@ -23,7 +23,7 @@ import java.util.concurrent.CompletableFuture;
  * @param <I> the request type
  * @param <O> the response type
  */
-public final class OneDispatcherServer<I, O> implements AutoCloseable {
+public final class OneDispatcherServer<I, O> implements Server {
 
     private final StateTableServer<I, O> dispatcher;
     private final ServerLimits limits;

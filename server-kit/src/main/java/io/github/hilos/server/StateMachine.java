@@ -9,7 +9,7 @@ import java.util.concurrent.CompletionStage;
  * asynchronously and names the state in which the entry waits for it; the work's completion comes back as an
  * event matched to its entry by request id, and the machine takes the next transition from that state. No
  * transition may block: slow work goes into a {@link CompletionStage} (an asynchronous file read, a remote call,
- * {@code Jacket.async}).
+ * {@link io.github.hilos.api.Jacket#async}).
  *
  * @param <I> the request type
  * @param <O> the response type

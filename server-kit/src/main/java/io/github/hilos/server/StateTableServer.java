@@ -42,7 +42,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * @param <I> the request type
  * @param <O> the response type
  */
-public final class StateTableServer<I, O> implements AutoCloseable {
+public final class StateTableServer<I, O> implements Server {
 
     private static final System.Logger LOG = System.getLogger("io.github.hilos.server");
     private static final Duration TICK = Duration.ofMillis(100);

@@ -43,7 +43,7 @@ import java.util.concurrent.atomic.LongAdder;
  * @param <I> the request type
  * @param <O> the response type
  */
-public abstract class StrandServer<I, O> implements AutoCloseable {
+public abstract class StrandServer<I, O> implements Server {
 
     private static final System.Logger LOG = System.getLogger("io.github.hilos.server");
 
@@ -56,6 +56,8 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
     /** The limits. */
     protected final ServerLimits limits;
     private final StrandServerSocket listener;
+    /** Where the listener was bound, with the actual port: known after a shutdown too. */
+    private final SocketAddress boundAddress;
     private final Set<Conn> connections = ConcurrentHashMap.newKeySet();
     /** Connections per remote address; changed only by atomic {@code merge}/{@code computeIfPresent}. */
     private final Map<InetAddress, Integer> perSource = new ConcurrentHashMap<>();
@@ -125,6 +127,7 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
         Objects.requireNonNull(address, "address");
         this.connectionPermits = new Semaphore(limits.maxConnections());
         this.listener = runtime.run(() -> StrandServerSocket.bind(address, 1024));
+        this.boundAddress = listener.localAddress();
     }
 
     /** Starts accepting; called by the subclasses' factories once they are fully built. */
@@ -445,14 +448,9 @@ public abstract class StrandServer<I, O> implements AutoCloseable {
         return closing;
     }
 
-    /**
-     * Returns the address the server listens on.
-     *
-     * @return the address, with the actual port
-     * @throws IOException if the server is closed
-     */
-    public SocketAddress localAddress() throws IOException {
-        return listener.localAddress();
+    @Override
+    public SocketAddress localAddress() {
+        return boundAddress;
     }
 
     /** The strands the server would wait for now (for tests: finished ones must not pile up). */

@@ -33,6 +33,29 @@ public final class Jacket {
     }
 
     /**
+     * Runs a blocking call in the background and returns its result as a {@link java.util.concurrent.CompletionStage}:
+     * the asynchronous call a non-blocking design waits for (a state-table server's transition, a
+     * {@code CompletableFuture} pipeline). The call runs on a JDK virtual thread of its own, which blocks nothing
+     * of any runtime; the caller does not wait. The stage completes with the call's value or its exception.
+     *
+     * @param task the blocking call
+     * @param <T> its result type
+     * @return the pending result
+     */
+    public static <T> java.util.concurrent.CompletableFuture<T> async(Callable<T> task) {
+        Objects.requireNonNull(task, "task");
+        java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofVirtual().name("hilos-jacket-async").start(() -> {
+            try {
+                result.complete(task.call());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        return result;
+    }
+
+    /**
      * Waits for an asynchronous result as a strand-blocking call: the calling strand parks until {@code stage}
      * completes (no pool thread is used), so that asynchronous APIs such as the JDK {@code HttpClient} read like
      * blocking calls in strand code.

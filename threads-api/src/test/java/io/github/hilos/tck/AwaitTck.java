@@ -110,4 +110,25 @@ public interface AwaitTck extends RuntimeUnderTest {
             failures.rethrow();
         }
     }
+
+    @Test
+    default void asyncTurnsABlockingCallIntoAStageWithoutBlockingTheCaller() throws Exception {
+        try (StrandRuntime rt = open()) {
+            rt.run(() -> {
+                java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+                java.util.concurrent.CompletableFuture<String> slow = Jacket.async(() -> {
+                    release.await(); // a JDK latch: blocks whatever runs the call
+                    return "late";
+                });
+                org.junit.jupiter.api.Assertions.assertFalse(slow.isDone(), "the caller did not wait");
+                release.countDown();
+                assertEquals("late", Jacket.await(slow));
+                IOException boom = new IOException("boom");
+                assertEquals(boom, assertThrows(IOException.class, () -> Jacket.await(Jacket.async(() -> {
+                    throw boom;
+                }))));
+                return null;
+            });
+        }
+    }
 }
