@@ -57,7 +57,7 @@ public interface StrandRuntime extends AutoCloseable {
     <T> T run(Callable<T> task) throws Exception;
 
     /**
-     * Starts a strand that runs {@code task} and returns its result as a {@link Future}: {@link StrandFuture#join()}
+     * Starts a strand that runs {@code task} and returns its result as a {@link java.util.concurrent.Future}: {@link StrandFuture#join()}
      * returns the value or rethrows the task's exception as thrown; {@code get()} wraps it, as {@code Future} does.
      * A task's exception goes to the future, not to the runtime's exception handler.
      *
