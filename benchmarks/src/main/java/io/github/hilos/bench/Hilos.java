@@ -26,7 +26,8 @@ public final class Hilos {
             commands:
               table [--quick] [--json | --markdown] [--chart FILE.svg]
                   the chapter's table (null fork, signal-wait) re-measured on ult, hybrid, jdk-virtual, klt and
-                  processes, beside the 1991 figures; --quick takes about 15 s instead of about a minute
+                  processes, beside the 1991 figures; --quick takes about 10 s instead of about a minute;
+                  then the switch path against raw continuations and Go (if installed)
               skynet [--runtime R]... [--size N]
                   a 10-ary tree of N strands (default 1000000) summing 0..N-1, on each runtime (default: all
                   four), with the checked sum, the time and the ratio to jdk-virtual
