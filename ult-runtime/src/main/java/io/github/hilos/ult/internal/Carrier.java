@@ -79,6 +79,8 @@ final class Carrier implements Runnable {
     private final long retireAfterNanos;
     /** Set when the carrier retired (spares only); its thread then ends. */
     private volatile boolean retired;
+    /** Whether this carrier counts as one of the spinning (searching) carriers; carrier only. */
+    private boolean spinning;
 
     Carrier(UltRuntimeImpl runtime, int index, String threadName, SchedulingPolicy policy, long idleSpinNanos,
             int idleYields, WorkSource work) {
@@ -195,6 +197,17 @@ final class Carrier implements Runnable {
         return (int) IDLE.getVolatile(this) != 0;
     }
 
+    /**
+     * Claims the wake-up of this idle carrier for one placement: {@code idle} goes 1 -> 2 by CAS, so that a second
+     * placement right after the first picks another idle carrier instead of waking this one again (the flag clears
+     * only when the carrier leaves its select). Any thread.
+     *
+     * @return whether the caller should wake it
+     */
+    boolean tryNotify() {
+        return IDLE.compareAndSet(this, 1, 2);
+    }
+
     /** Wakes the carrier if it is blocked in its selector; any thread. */
     void wake() {
         selector.wakeup();
@@ -269,6 +282,12 @@ final class Carrier implements Runnable {
                     adopted.carrier = this;
                     takeSpawned(adopted);
                     progressed = true;
+                    stopSpinning();
+                    // Go's and Tokio's rule: a carrier that found work wakes another if more is waiting, so that a
+                    // burst placed from outside spreads over the idle carriers at once, not one strand per wake-up.
+                    if (work.hasWorkFor(this)) {
+                        work.wakeAnother(this);
+                    }
                 }
             }
             if (!timers.isEmpty() && timers.expire(System.nanoTime()) > 0) {
@@ -280,34 +299,65 @@ final class Carrier implements Runnable {
             }
             UltStrand next = nextStrand();
             if (next != null) {
+                stopSpinning();
                 runStrand(next);
                 idleRounds = 0;
                 idleSince = System.nanoTime();
                 continue;
             }
             if (progressed) {
+                stopSpinning();
                 idleSince = System.nanoTime();
                 idleRounds = 0;
                 continue;
             }
             if (retireAfterNanos > 0 && live == null && wakeQueue.isEmpty() && timers.isEmpty()
                     && System.nanoTime() - idleSince >= retireAfterNanos && !work.hasWorkFor(this)) {
+                stopSpinning();
                 retired = true; // a spare with nothing bound to it: the pool no longer needs it
                 break;
             }
             if (stopping && live == null && wakeQueue.isEmpty()) {
+                stopSpinning();
                 break;
             }
             // Idle: spin for a while (a wake-up from another carrier is then seen in nanoseconds, not after a
             // selector wake-up), then yield the thread a few times, then block in the selector.
-            if (System.nanoTime() - idleSince < idleSpinNanos) {
+            if (System.nanoTime() - idleSince < idleSpinNanos && startSpinning()) {
                 Thread.onSpinWait();
             } else if (idleRounds < idleYields) {
+                stopSpinning();
                 idleRounds++;
                 Thread.yield();
             } else {
+                stopSpinning();
                 block();
                 idleRounds = 0;
+            }
+        }
+    }
+
+    /**
+     * Whether this idle carrier may spin (searching for work): always on one carrier; on several, only while
+     * fewer than half of them spin (as Go and Tokio bound their searching workers), so that idle carriers do not
+     * burn the cores of a shared machine. Carrier only.
+     */
+    private boolean startSpinning() {
+        if (spinning) {
+            return true;
+        }
+        if (work == null || work.tryStartSpinning()) {
+            spinning = true;
+            return true;
+        }
+        return false;
+    }
+
+    private void stopSpinning() {
+        if (spinning) {
+            spinning = false;
+            if (work != null) {
+                work.stopSpinning();
             }
         }
     }

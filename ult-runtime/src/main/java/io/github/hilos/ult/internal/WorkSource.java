@@ -21,4 +21,21 @@ interface WorkSource {
      * @return whether it should look again instead of blocking
      */
     boolean hasWorkFor(Carrier carrier);
+
+    /**
+     * A carrier that just adopted work and saw more waiting asks for another idle carrier to be woken.
+     *
+     * @param finder the carrier that found work, which is not woken
+     */
+    void wakeAnother(Carrier finder);
+
+    /**
+     * An idle carrier asks to spin (search) for work before it blocks; refused when enough carriers spin already.
+     *
+     * @return whether it may spin (then it calls {@link #stopSpinning()} when it stops)
+     */
+    boolean tryStartSpinning();
+
+    /** A carrier stopped spinning: it found work, or goes on to yield and block. */
+    void stopSpinning();
 }

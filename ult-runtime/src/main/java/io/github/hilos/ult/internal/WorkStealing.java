@@ -32,6 +32,9 @@ final class WorkStealing implements WorkSource {
     private List<StealQueue<UltStrand>> queues;
     /** Slot i holds carrier i: the N base carriers, then spares while active (null when not). */
     private AtomicReferenceArray<Carrier> carriers;
+    /** Carriers spinning for work now; at most {@link #maxSpinning} (half the base carriers, at least one). */
+    private final java.util.concurrent.atomic.AtomicInteger spinning = new java.util.concurrent.atomic.AtomicInteger();
+    private int maxSpinning = 1;
 
     WorkStealing(UltRuntimeImpl runtime) {
         this.runtime = runtime;
@@ -45,6 +48,7 @@ final class WorkStealing implements WorkSource {
      */
     void attach(Carrier[] base, int spares) {
         int slots = base.length + spares;
+        this.maxSpinning = Math.max(1, base.length / 2);
         this.carriers = new AtomicReferenceArray<>(slots);
         List<StealQueue<UltStrand>> made = new ArrayList<>(slots);
         for (int i = 0; i < slots; i++) {
@@ -107,15 +111,47 @@ final class WorkStealing implements WorkSource {
         wakeOneIdle(here);
     }
 
+    /**
+     * Wakes one idle carrier for work just published, unless a carrier is spinning: a spinner looks at the queues
+     * every round (and re-checks them before it blocks), so it takes the work, and when it does and sees more, it
+     * wakes another ({@link #wakeAnother}). Each idle carrier is woken for one placement only ({@link Carrier#tryNotify}):
+     * a burst of placements wakes as many carriers as it has strands, not the same one again and again.
+     */
     private void wakeOneIdle(Carrier except) {
-        VarHandle.fullFence(); // Dekker with Carrier.block(): the strand is published, now read idle flags
+        VarHandle.fullFence(); // Dekker with Carrier.block(): the strand is published, now read spinning and idle
+        if (spinning.get() > 0) {
+            return;
+        }
         for (int i = 0; i < carriers.length(); i++) {
             Carrier c = carriers.get(i);
-            if (c != null && c != except && !c.isRetired() && c.isIdle()) {
+            if (c != null && c != except && !c.isRetired() && c.tryNotify()) {
                 c.wake();
                 return;
             }
         }
+    }
+
+    @Override
+    public void wakeAnother(Carrier finder) {
+        wakeOneIdle(finder);
+    }
+
+    @Override
+    public boolean tryStartSpinning() {
+        for (;;) {
+            int n = spinning.get();
+            if (n >= maxSpinning) {
+                return false;
+            }
+            if (spinning.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    @Override
+    public void stopSpinning() {
+        spinning.decrementAndGet();
     }
 
     @Override
