@@ -3,6 +3,8 @@
  * thread. Needs {@code --add-exports java.base/jdk.internal.vm=io.github.hilos.ult} (on the class path:
  * {@code =ALL-UNNAMED}).
  */
+// "module": the qualified export names hybrid-scheduler, which is compiled after this module.
+@SuppressWarnings("module")
 module io.github.hilos.ult {
     requires transitive io.github.hilos.api;
     requires org.jctools.core;
@@ -10,6 +12,8 @@ module io.github.hilos.ult {
     requires jdk.jfr;
 
     exports io.github.hilos.ult;
+    // The seam to the M:N scheduler: for hybrid-scheduler only, not public API.
+    exports io.github.hilos.ult.seam to io.github.hilos.hybrid;
 
     provides io.github.hilos.spi.RuntimeProvider with io.github.hilos.ult.UltRuntimeProvider;
 }

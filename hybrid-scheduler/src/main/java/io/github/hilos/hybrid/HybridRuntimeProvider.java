@@ -3,7 +3,9 @@ package io.github.hilos.hybrid;
 import io.github.hilos.api.RuntimeOptions;
 import io.github.hilos.api.StrandRuntime;
 import io.github.hilos.spi.RuntimeProvider;
+import io.github.hilos.hybrid.internal.WorkStealing;
 import io.github.hilos.ult.UltRuntimes;
+import io.github.hilos.ult.seam.MultiCarrierRuntimes;
 
 import java.util.Set;
 
@@ -37,7 +39,7 @@ public final class HybridRuntimeProvider implements RuntimeProvider {
 
     @Override
     public StrandRuntime open(RuntimeOptions options) {
-        return UltRuntimes.openCarriers(name(), options, defaultCarriers());
+        return MultiCarrierRuntimes.open(name(), options, defaultCarriers(), WorkStealing::new);
     }
 
     static int defaultCarriers() {

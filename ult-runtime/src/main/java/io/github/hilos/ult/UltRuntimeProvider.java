@@ -26,6 +26,6 @@ public final class UltRuntimeProvider implements RuntimeProvider {
 
     @Override
     public StrandRuntime open(RuntimeOptions options) {
-        return new UltRuntimeImpl(name(), options, null, 1, false);
+        return new UltRuntimeImpl(name(), options, null, 1, null);
     }
 }

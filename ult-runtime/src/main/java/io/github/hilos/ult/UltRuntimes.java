@@ -28,23 +28,6 @@ public final class UltRuntimes {
      */
     public static UltRuntime open(RuntimeOptions options, SchedulingPolicy policy) {
         return new UltRuntimeImpl("ult", Objects.requireNonNull(options, "options"), Objects.requireNonNull(policy, "policy"),
-                1, false);
-    }
-
-    /**
-     * Opens a runtime of several carriers (M:N), as runtime {@code hybrid} does: each carrier runs the
-     * {@code ult} loop with its own policy, timers and poller; unstarted strands are balanced by work stealing.
-     *
-     * @param name the runtime's name
-     * @param options exception handler and settings; {@code carriers} overrides {@code defaultCarriers}
-     * @param defaultCarriers carriers when the setting is absent; positive
-     * @return the runtime
-     */
-    public static UltRuntime openCarriers(String name, RuntimeOptions options, int defaultCarriers) {
-        if (defaultCarriers <= 0) {
-            throw new IllegalArgumentException("carrier count must be positive: " + defaultCarriers);
-        }
-        return new UltRuntimeImpl(Objects.requireNonNull(name, "name"), Objects.requireNonNull(options, "options"),
-                null, defaultCarriers, true);
+                1, null);
     }
 }

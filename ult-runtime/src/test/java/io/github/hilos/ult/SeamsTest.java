@@ -20,7 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Where strands meet the JVM: the shared carrier thread, its interrupt status, errors, spares and shutdown. */
+/**
+ * Where strands meet the JVM: the shared carrier thread, its interrupt status, errors. (Spare carriers, concurrent
+ * closes of several carriers and memory exhaustion are hybrid-scheduler's: {@code HybridSeamsTest}.)
+ */
 class SeamsTest {
 
     private static Thread carrierThread(String prefix) {
@@ -97,71 +100,6 @@ class SeamsTest {
     }
 
     @Test
-    void dumpAndWatchdogCoverSpareCarriers() throws Exception {
-        RuntimeOptions options = RuntimeOptions.defaults().with("carriers", "1").with("compensation.spares", "1")
-                .with("compensation.threshold.ms", "50").with("watchdog.threshold.ms", "100");
-        CountDownLatch holdBase = new CountDownLatch(1); // JDK latches: they block the carrier threads
-        CountDownLatch holdSpare = new CountDownLatch(1);
-        try (UltRuntime rt = UltRuntimes.openCarriers("hybrid", options, 1)) {
-            Strand onBase = rt.spawn("stuck-on-base", () -> awaitUninterruptibly(holdBase));
-            Tck.awaitCondition("the base carrier is stuck", () -> rt.dump().contains("stuck-on-base [running]"));
-            Strand onSpare = rt.spawn("stuck-on-spare", () -> awaitUninterruptibly(holdSpare));
-            Tck.awaitCondition("a spare runs the next strand", () -> rt.metrics().getCompensations() >= 1
-                    && rt.carrierOf(onSpare) >= 1);
-            String dump = rt.dump(); // threw ArrayIndexOutOfBoundsException while a spare was active
-            assertTrue(dump.contains("-spare-"), dump);
-            assertTrue(dump.contains("stuck-on-spare"), dump);
-            Tck.awaitCondition("the spare's watchdog reports its stall", () -> rt.stalls().stream()
-                    .anyMatch(r -> r.strandName().equals("stuck-on-spare") && r.carrierName().contains("-spare-")));
-            holdBase.countDown();
-            holdSpare.countDown();
-            awaitEnd(onBase);
-            awaitEnd(onSpare);
-        }
-    }
-
-    private static void awaitUninterruptibly(CountDownLatch latch) {
-        for (;;) {
-            try {
-                latch.await();
-                return;
-            } catch (InterruptedException e) {
-                // keep waiting: the test releases it
-            }
-        }
-    }
-
-    @Test
-    void concurrentClosesReturnTrueOnlyOnceEveryThreadOfTheRuntimeEnded() throws Exception {
-        for (int round = 0; round < 5; round++) {
-            RuntimeOptions options = RuntimeOptions.defaults().with("carriers", "2");
-            UltRuntime rt = UltRuntimes.openCarriers("hybrid", options, 2);
-            String prefix = carrierThread("hilos-hybrid-").getName();
-            prefix = prefix.substring(0, prefix.indexOf("-carrier-") + 1);
-            rt.run(() -> io.github.hilos.api.Jacket.call(() -> 1)); // a jacket thread too
-            CountDownLatch go = new CountDownLatch(1);
-            List<Thread> closers = new ArrayList<>();
-            String runtimeThreads = prefix;
-            List<String> aliveAfterClose = java.util.Collections.synchronizedList(new ArrayList<>());
-            for (int i = 0; i < 2; i++) {
-                closers.add(Thread.ofPlatform().start(() -> {
-                    awaitUninterruptibly(go);
-                    if (rt.close(Duration.ofSeconds(30))) {
-                        Thread.getAllStackTraces().keySet().stream()
-                                .filter(t -> t.getName().startsWith(runtimeThreads) && t.isAlive())
-                                .forEach(t -> aliveAfterClose.add(t.getName()));
-                    }
-                }));
-            }
-            go.countDown();
-            for (Thread t : closers) {
-                t.join();
-            }
-            assertEquals(List.of(), aliveAfterClose, "threads of the runtime alive after close() returned true");
-        }
-    }
-
-    @Test
     void aHandlerThatRethrowsTheSameErrorDoesNotHurtTheCarrier() throws Exception {
         OutOfMemoryError reused = new OutOfMemoryError("Java heap space (the JVM reuses this object)");
         RuntimeOptions options = RuntimeOptions.defaults().withExceptionHandler((strand, failure) -> {
@@ -176,23 +114,5 @@ class SeamsTest {
             }
             assertEquals(42, rt.run(() -> 42), "the carrier still serves");
         }
-    }
-
-    /**
-     * A heap exhausted by strands (the JVM then hands out preallocated errors, and logging itself fails) costs
-     * lines of log, never a carrier, the compensator or a watchdog: once memory is back the runtime serves, and
-     * it closes. Run in its own small-heap JVM.
-     */
-    @Test
-    void aRuntimeSurvivesOutOfMemoryAndServesAgain() throws Exception {
-        String javaCommand = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(javaCommand, "-Xmx48m", "--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"),
-                io.github.hilos.ult.firstuse.OutOfMemoryProbe.class.getName())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        List<String> out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-                .lines().toList();
-        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "the probe ended");
-        assertEquals(List.of("SERVED", "CLOSED"), out, "probe output");
     }
 }

@@ -4,6 +4,8 @@ import io.github.hilos.api.Strand;
 import io.github.hilos.spi.NetProvider;
 import io.github.hilos.spi.StrandCarrier;
 import io.github.hilos.ult.SchedulingPolicy;
+import io.github.hilos.ult.seam.CarrierView;
+import io.github.hilos.ult.seam.Placement;
 import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
 import java.io.IOException;
@@ -31,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * before it blocks, so no wake-up is lost. A strand's failure is contained: the body reports its own
  * exceptions, and an unexpected throwable from the continuation machinery ends that strand, not the carrier.
  */
-final class Carrier implements Runnable {
+final class Carrier implements Runnable, CarrierView {
 
     /** Rounds between two looks at the unstarted work while started strands are runnable (as Tokio's 61). */
     private static final int WORK_INTERVAL = 61;
@@ -70,8 +72,8 @@ final class Carrier implements Runnable {
     /** What the watchdog samples: the mounted strand and since when; written by the carrier at each switch. */
     final MountRecord mountRecord = new MountRecord();
 
-    /** Where unstarted strands come from when this carrier is one of several (M:N); null on an N:1 runtime. */
-    private final WorkSource work;
+    /** Where unstarted strands come from: this carrier alone (N:1), or work stealing over several (M:N). */
+    private final Placement placement;
     /** This carrier's index among the runtime's carriers. */
     final int index;
 
@@ -81,35 +83,71 @@ final class Carrier implements Runnable {
     private volatile boolean retired;
     /** Whether this carrier counts as one of the spinning (searching) carriers; carrier only. */
     private boolean spinning;
+    /** The placement's owner-only state for this carrier (its local work queue); carrier only after start. */
+    private Object localWork;
 
-    Carrier(UltRuntimeImpl runtime, int index, String threadName, SchedulingPolicy policy, long idleSpinNanos,
-            int idleYields, WorkSource work) {
-        this(runtime, index, threadName, policy, idleSpinNanos, idleYields, work, 0);
-    }
-
-    Carrier(UltRuntimeImpl runtime, int index, String threadName, SchedulingPolicy policy, long idleSpinNanos,
-            int idleYields, WorkSource work, long retireAfterNanos) {
-        this.retireAfterNanos = retireAfterNanos;
-        this.runtime = runtime;
-        this.index = index;
-        this.work = work;
-        this.policy = policy;
-        this.idleSpinNanos = idleSpinNanos;
-        this.idleYields = idleYields;
+    Carrier(CarrierConfig config) {
+        this.retireAfterNanos = config.retireAfterNanos();
+        this.runtime = config.runtime();
+        this.index = config.index();
+        this.placement = config.placement();
+        this.policy = config.policy();
+        this.idleSpinNanos = config.idleSpinNanos();
+        this.idleYields = config.idleYields();
         try {
             this.selector = Selector.open();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the carrier's selector", e);
         }
         this.net = new UltNetProvider(this);
-        this.thread = new CarrierThread(this, threadName);
+        this.thread = new CarrierThread(this, config.threadName());
     }
 
-    void start() {
+    // ---- the carrier as a placement sees it (CarrierView) ----
+
+    @Override
+    public int index() {
+        return index;
+    }
+
+    @Override
+    public long switches() {
+        return mountRecord.switches();
+    }
+
+    @Override
+    public String mountedStrandName() {
+        UltStrand s = mountRecord.strand();
+        return s == null ? null : s.name();
+    }
+
+    @Override
+    public Object localWork() {
+        return localWork;
+    }
+
+    @Override
+    public void localWork(Object local) {
+        this.localWork = local;
+    }
+
+    @Override
+    public void countSteal() {
+        counters.steals++;
+    }
+
+    @Override
+    public void countPlacedLocally() {
+        counters.placedLocally++;
+    }
+
+    @Override
+    public void start() {
         thread.start();
     }
 
-    Thread thread() {
+    @Override
+    public Thread thread() {
         return thread;
     }
 
@@ -188,7 +226,8 @@ final class Carrier implements Runnable {
     }
 
     /** Whether this (spare) carrier retired and its thread ended or is ending. */
-    boolean isRetired() {
+    @Override
+    public boolean isRetired() {
         return retired;
     }
 
@@ -204,12 +243,14 @@ final class Carrier implements Runnable {
      *
      * @return whether the caller should wake it
      */
-    boolean tryNotify() {
+    @Override
+    public boolean tryNotify() {
         return IDLE.compareAndSet(this, 1, 2);
     }
 
     /** Wakes the carrier if it is blocked in its selector; any thread. */
-    void wake() {
+    @Override
+    public void wake() {
         selector.wakeup();
     }
 
@@ -275,9 +316,9 @@ final class Carrier implements Runnable {
             boolean progressed = drainWakeQueue();
             // Started strands first; but now and then, and whenever there are none, adopt unstarted work, so
             // that strands that keep yielding cannot starve new ones.
-            if (work != null && (--workCountdown <= 0 || runnableEstimate() == 0)) {
+            if (--workCountdown <= 0 || runnableEstimate() == 0) {
                 workCountdown = WORK_INTERVAL;
-                UltStrand adopted = work.take(this);
+                UltStrand adopted = (UltStrand) placement.take(this);
                 if (adopted != null) {
                     adopted.carrier = this;
                     takeSpawned(adopted);
@@ -285,8 +326,8 @@ final class Carrier implements Runnable {
                     stopSpinning();
                     // Go's and Tokio's rule: a carrier that found work wakes another if more is waiting, so that a
                     // burst placed from outside spreads over the idle carriers at once, not one strand per wake-up.
-                    if (work.hasWorkFor(this)) {
-                        work.wakeAnother(this);
+                    if (placement.hasWorkFor(this)) {
+                        placement.wakeAnother(this);
                     }
                 }
             }
@@ -312,7 +353,7 @@ final class Carrier implements Runnable {
                 continue;
             }
             if (retireAfterNanos > 0 && live == null && wakeQueue.isEmpty() && timers.isEmpty()
-                    && System.nanoTime() - idleSince >= retireAfterNanos && !work.hasWorkFor(this)) {
+                    && System.nanoTime() - idleSince >= retireAfterNanos && !placement.hasWorkFor(this)) {
                 stopSpinning();
                 retired = true; // a spare with nothing bound to it: the pool no longer needs it
                 break;
@@ -346,7 +387,7 @@ final class Carrier implements Runnable {
         if (spinning) {
             return true;
         }
-        if (work == null || work.tryStartSpinning()) {
+        if (placement.tryStartSpinning()) {
             spinning = true;
             return true;
         }
@@ -356,9 +397,7 @@ final class Carrier implements Runnable {
     private void stopSpinning() {
         if (spinning) {
             spinning = false;
-            if (work != null) {
-                work.stopSpinning();
-            }
+            placement.stopSpinning();
         }
     }
 
@@ -396,8 +435,8 @@ final class Carrier implements Runnable {
         Thread.interrupted();
         IDLE.setVolatile(this, 1);
         try {
-            // Dekker with offer() and WorkSource.place(): idle was published above; now look for work.
-            if (!wakeQueue.isEmpty() || stopping || work != null && work.hasWorkFor(this)) {
+            // Dekker with offer() and Placement.place(): idle was published above; now look for work.
+            if (!wakeQueue.isEmpty() || stopping || placement.hasWorkFor(this)) {
                 return;
             }
             long timeoutMillis = retireAfterNanos > 0 // a spare wakes up to see whether it may retire

@@ -7,8 +7,9 @@ import java.lang.invoke.VarHandle;
  * What the watchdog needs to see from a carrier: which strand is mounted, and a switch count that tells a strand
  * that ran long from one that keeps getting re-mounted. Written by the carrier at every switch with release
  * stores (cheap on the hot path: no clock read), read by samplers with acquire loads. A sampler measures how
- * long a mount lasted from the first sample that saw its switch count ({@link StallClock}), so a stall is
- * seen within one sampling period of the threshold.
+ * long a mount lasted from the first sample that saw its switch count, so a stall is
+ * seen within one sampling period of the threshold
+ * ({@link io.github.hilos.ult.seam.StallClock}).
  */
 final class MountRecord {
 
@@ -47,27 +48,5 @@ final class MountRecord {
 
     long switches() {
         return (long) SWITCHES.getAcquire(this);
-    }
-
-    /** Tells a sampler how long the current mount has lasted: since it first saw this switch count. */
-    static final class StallClock {
-        private long lastSwitches = -1;
-        private long firstSeen;
-
-        /**
-         * Takes a sample.
-         *
-         * @param switches the switch count read now
-         * @param now the sampler's clock
-         * @return how long this mount has been seen, 0 on a new one
-         */
-        long mountedFor(long switches, long now) {
-            if (switches != lastSwitches) {
-                lastSwitches = switches;
-                firstSeen = now;
-                return 0;
-            }
-            return now - firstSeen;
-        }
     }
 }

@@ -10,6 +10,10 @@ import io.github.hilos.ult.StallReport;
 import io.github.hilos.ult.UltRuntime;
 import io.github.hilos.ult.UltRuntimeMXBean;
 import io.github.hilos.ult.internal.cont.ContinuationAccess;
+import io.github.hilos.ult.seam.CarrierView;
+import io.github.hilos.ult.seam.Placement;
+import io.github.hilos.ult.seam.PlacementContext;
+import io.github.hilos.ult.seam.PlacementFactory;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -21,8 +25,9 @@ import javax.management.JMException;
 import javax.management.ObjectName;
 
 /**
- * The {@code ult} and {@code hybrid} runtimes: one {@link Carrier} (N:1) or several with {@link WorkStealing}
- * (M:N), a {@link JacketPool}, a {@link Watchdog} per carrier, and the live-strand accounting of
+ * The {@code ult} and {@code hybrid} runtimes: one {@link Carrier} (N:1) or several whose unstarted strands a
+ * {@link Placement} from hybrid-scheduler balances (M:N), a {@link JacketPool}, a {@link Watchdog} per carrier, and
+ * the live-strand accounting of
  * {@link AbstractStrandRuntime}. Public only so that {@code io.github.hilos.ult.UltRuntimes} can make it; the
  * package is not exported.
  */
@@ -31,15 +36,14 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final Carrier[] carriers;
-    /** Null with one carrier (N:1); balances unstarted strands over several (M:N). */
-    private final WorkStealing stealing;
+    /** Where unstarted strands go: the one carrier (N:1), or a placement of hybrid-scheduler's (M:N). */
+    private final Placement placement;
+    private final boolean multiCarrier;
     private final JacketPool jackets;
     /** The watchdogs of the base carriers and of the active spares (a retired spare's leaves the list). */
     private final List<Watchdog> watchdogs = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Watchdog.StallLog stallLog = new Watchdog.StallLog();
     private final Duration watchdogThreshold;
-    /** Null on an N:1 runtime. */
-    private final Compensator compensator;
     private final AtomicLong ids = new AtomicLong();
     private final ObjectName mxBeanName;
     private final Metrics metrics = new Metrics();
@@ -54,15 +58,16 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
      * @param policy the scheduling policy of a single carrier, or null to make one per carrier from the
      *     {@code policy} setting (default fifo)
      * @param defaultCarriers how many carriers when the {@code carriers} setting is absent
-     * @param multiCarrier whether this is an M:N runtime (work stealing, compensation) or strictly N:1
+     * @param placementFactory the placement of an M:N runtime, or null for N:1 (one carrier, no spares)
      */
     public UltRuntimeImpl(String name, RuntimeOptions options, SchedulingPolicy policy, int defaultCarriers,
-                          boolean multiCarrier) {
+                          PlacementFactory placementFactory) {
         super(name, options);
         if (!ContinuationAccess.isAvailable()) {
             throw new IllegalStateException("runtime '" + name + "' needs JDK continuations: start the JVM with "
                     + ContinuationAccess.requiredFlag() + " (see docs/ult-runtime.md)");
         }
+        this.multiCarrier = placementFactory != null;
         Settings s = new Settings(options);
         int carrierCount = s.positive("carriers", defaultCarriers);
         String policySpec = s.text("policy", "fifo");
@@ -72,9 +77,6 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
         int jacketThreads = s.positive("jacket.threads", 16);
         int jacketQueue = s.number("jacket.queue", 1024);
         int watchdogMillis = s.number("watchdog.threshold.ms", 1000);
-        int spares = s.number("compensation.spares", multiCarrier ? carrierCount : 0);
-        int compensationMillis = s.number("compensation.threshold.ms", 100);
-        int keepAliveMillis = s.number("compensation.keepalive.ms", 10_000);
         this.checkMonitors = s.flag("check.monitors", MonitorCheck.DEFAULT);
         if (!multiCarrier) {
             for (String key : List.of("compensation.threshold.ms", "compensation.keepalive.ms")) {
@@ -83,12 +85,12 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
                             + " with (N:1): setting '" + key + "' applies to runtime 'hybrid'");
                 }
             }
+            int spares = s.number("compensation.spares", 0);
+            if (carrierCount != 1 || spares != 0) {
+                throw new IllegalArgumentException("runtime '" + name + "' runs strands on one carrier (N:1); carriers="
+                        + carrierCount + ", compensation.spares=" + spares + " need runtime 'hybrid'");
+            }
         }
-        if (!multiCarrier && (carrierCount != 1 || spares != 0)) {
-            throw new IllegalArgumentException("runtime '" + name + "' runs strands on one carrier (N:1); carriers="
-                    + carrierCount + ", compensation.spares=" + spares + " need runtime 'hybrid'");
-        }
-
         if (policy != null && carrierCount > 1) {
             throw new IllegalArgumentException("a policy object serves one carrier, but " + carrierCount
                     + " carriers were asked for; use the 'policy' setting to give each carrier its own");
@@ -96,24 +98,17 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
         int instance = INSTANCES.incrementAndGet();
         String prefix = "hilos-" + name + "-" + instance;
         this.jackets = new JacketPool(name + "-" + instance, jacketThreads, jacketQueue);
-        this.stealing = multiCarrier ? new WorkStealing(this) : null;
-        this.carriers = new Carrier[carrierCount];
         this.watchdogThreshold = Duration.ofMillis(watchdogMillis);
+        this.placement = multiCarrier ? placementFactory.create(new Context(options, carrierCount, prefix, policySpec,
+                idleSpinNanos, idleYields)) : new SingleCarrier();
+        this.carriers = new Carrier[carrierCount];
         for (int i = 0; i < carrierCount; i++) {
             SchedulingPolicy p = policy != null ? policy : SchedulingPolicies.parse(policySpec);
-            carriers[i] = new Carrier(this, i, prefix + "-carrier-" + i, p, idleSpinNanos, idleYields, stealing);
+            carriers[i] = new Carrier(new CarrierConfig(this, i, prefix + "-carrier-" + i, p, idleSpinNanos, idleYields,
+                    placement, 0));
             watchdogs.add(new Watchdog(carriers[i], watchdogThreshold, stallLog));
         }
-        if (stealing != null) {
-            stealing.attach(carriers, spares);
-            long keepAlive = Duration.ofMillis(Math.max(1, keepAliveMillis)).toNanos();
-            this.compensator = new Compensator(prefix + "-compensator", stealing, carrierCount,
-                    Duration.ofMillis(compensationMillis).toNanos(),
-                    slot -> spare(new Carrier(this, slot, prefix + "-spare-" + slot,
-                            SchedulingPolicies.parse(policySpec), idleSpinNanos, idleYields, stealing, keepAlive)));
-        } else {
-            this.compensator = null;
-        }
+        placement.attach(List.of(carriers));
         this.mxBeanName = register(name + "-" + instance);
         for (int i = 0; i < carrierCount; i++) {
             carriers[i].start();
@@ -121,8 +116,46 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
         for (Watchdog w : watchdogs) {
             w.start();
         }
-        if (compensator != null) {
-            compensator.start();
+        placement.start();
+    }
+
+    /** What this runtime offers its placement: its settings, and spare carriers with their watchdogs. */
+    private final class Context implements PlacementContext {
+        private final RuntimeOptions options;
+        private final int base;
+        private final String prefix;
+        private final String policySpec;
+        private final long idleSpinNanos;
+        private final int idleYields;
+
+        Context(RuntimeOptions options, int base, String prefix, String policySpec, long idleSpinNanos, int idleYields) {
+            this.options = options;
+            this.base = base;
+            this.prefix = prefix;
+            this.policySpec = policySpec;
+            this.idleSpinNanos = idleSpinNanos;
+            this.idleYields = idleYields;
+        }
+
+        @Override
+        public java.util.Map<String, String> settings() {
+            return options.settings();
+        }
+
+        @Override
+        public int baseCarriers() {
+            return base;
+        }
+
+        @Override
+        public String threadNamePrefix() {
+            return prefix;
+        }
+
+        @Override
+        public CarrierView newSpare(int slot, long retireAfterNanos) {
+            return spare(new Carrier(new CarrierConfig(UltRuntimeImpl.this, slot, prefix + "-spare-" + slot,
+                    SchedulingPolicies.parse(policySpec), idleSpinNanos, idleYields, placement, retireAfterNanos)));
         }
     }
 
@@ -137,14 +170,10 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
 
     /** Every carrier now running: the base ones and active spares. */
     private List<Carrier> activeCarriers() {
-        if (stealing == null) {
-            return List.of(carriers);
-        }
         List<Carrier> active = new ArrayList<>();
-        for (int i = 0; i < stealing.slots(); i++) {
-            Carrier c = stealing.carrier(i);
-            if (c != null && !c.isRetired()) {
-                active.add(c);
+        for (CarrierView c : placement.carriers()) {
+            if (!c.isRetired()) {
+                active.add((Carrier) c);
             }
         }
         return active;
@@ -170,12 +199,11 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
     /** Starts a strand on carrier {@code carrierIndex}, or (-1) wherever placement puts it. */
     private Strand startOn(int carrierIndex, String strandName, int priority, Runnable body) {
         UltStrand strand = new UltStrand(null, ids.incrementAndGet(), strandName, priority, body);
-        if (stealing == null) {
-            carriers[0].submitSpawned(strand);
-        } else if (carrierIndex >= 0) {
+        if (carrierIndex >= 0) {
             carriers[carrierIndex].submitSpawned(strand); // bound now: never stolen
         } else {
-            stealing.place(strand);
+            Carrier here = Carrier.ofCurrentThread();
+            placement.place(strand, here != null && here.runtime == this ? here : null);
         }
         return strand;
     }
@@ -228,7 +256,8 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
      * Stops the runtime's threads, after every strand ended (so no strand places work any more), and returns once
      * each has ended:
      * <ol>
-     *   <li>the compensator, joined: from then on no spare carrier can start;</li>
+     *   <li>the placement's own threads (the compensator of {@code hybrid}), joined: from then on no spare carrier
+     *       can start;</li>
      *   <li>the watchdogs of the base carriers and the spares, joined;</li>
      *   <li>every carrier, base and spare, stopped and joined (each wakes its sockets' waiters and closes its
      *       selector on the way out);</li>
@@ -239,24 +268,16 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
      */
     @Override
     protected void shutdown() {
-        boolean interrupted = false;
-        if (compensator != null) {
-            compensator.stop();
-            interrupted |= !join(compensator::awaitStopped);
-        }
+        boolean interrupted = !join(placement::stop);
         for (Watchdog w : watchdogs) {
             w.stop();
         }
         for (Watchdog w : watchdogs) {
             interrupted |= !join(w::awaitStopped);
         }
-        List<Carrier> all = new ArrayList<>(List.of(carriers));
-        if (stealing != null) {
-            for (int i = carriers.length; i < stealing.slots(); i++) {
-                if (stealing.carrier(i) != null) {
-                    all.add(stealing.carrier(i));
-                }
-            }
+        List<Carrier> all = new ArrayList<>();
+        for (CarrierView c : placement.carriers()) {
+            all.add((Carrier) c);
         }
         for (Carrier c : all) {
             c.stop();
@@ -302,8 +323,8 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
     public String dump() {
         StringBuilder out = new StringBuilder("runtime ").append(name()).append(": ")
                 .append(liveStrands()).append(" live strands on ").append(activeCarriers().size()).append(" carrier(s)");
-        if (stealing != null) {
-            out.append(", ").append(stealing.injected()).append(" unstarted in the injection queue");
+        if (multiCarrier) {
+            out.append(", ").append(placement.injected()).append(" unstarted in the injection queue");
         }
         out.append('\n');
         for (Carrier c : activeCarriers()) {
@@ -426,7 +447,7 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
 
         @Override
         public long getCompensations() {
-            return compensator == null ? 0 : compensator.compensations();
+            return placement.compensations();
         }
 
         @Override
@@ -447,7 +468,7 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
         public int[] getRunQueueLengths() {
             int[] lengths = new int[carriers.length];
             for (int i = 0; i < carriers.length; i++) {
-                lengths[i] = carriers[i].runnableEstimate() + (stealing == null ? 0 : stealing.queued(i));
+                lengths[i] = carriers[i].runnableEstimate() + placement.queued(i);
             }
             return lengths;
         }

@@ -35,7 +35,7 @@ import java.util.concurrent.locks.LockSupport;
  * unpark racing with a park is never lost. Fields marked "carrier only" are plain, touched by the carrier
  * thread or by this strand while mounted (the same thread).
  */
-final class UltStrand extends Strand {
+final class UltStrand extends Strand implements io.github.hilos.ult.seam.Unstarted {
 
     static final int NEW = 0;
     static final int RUNNABLE = 1;

@@ -1,6 +1,7 @@
 package io.github.hilos.ult.internal;
 
 import io.github.hilos.ult.StallReport;
+import io.github.hilos.ult.seam.StallClock;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Event;
@@ -69,7 +70,7 @@ final class Watchdog implements Runnable {
     public void run() {
         long period = Math.max(Duration.ofMillis(10).toNanos(), thresholdNanos / 4);
         long reportedSwitch = -1;
-        MountRecord.StallClock clock = new MountRecord.StallClock();
+        StallClock clock = new StallClock();
         // A spare carrier's watchdog ends with its carrier.
         while (!stopped && !carrier.isRetired()) {
             LockSupport.parkNanos(this, period);
@@ -87,7 +88,7 @@ final class Watchdog implements Runnable {
     }
 
     /** One look at the carrier; returns the switch count of the last reported stall. */
-    private long sample(MountRecord.StallClock clock, long reportedSwitch) {
+    private long sample(StallClock clock, long reportedSwitch) {
         MountRecord record = carrier.mountRecord;
         long switches = record.switches();
         UltStrand strand = record.strand();

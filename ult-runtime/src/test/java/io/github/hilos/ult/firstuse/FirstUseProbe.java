@@ -9,7 +9,6 @@ import io.github.hilos.net.StrandServerSocket;
 import io.github.hilos.net.StrandSocket;
 import io.github.hilos.ult.StallReport;
 import io.github.hilos.ult.UltRuntime;
-import io.github.hilos.ult.UltRuntimes;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -30,8 +29,7 @@ public final class FirstUseProbe {
     public static void main(String[] args) throws Exception {
         String runtime = args.length > 0 ? args[0] : "ult";
         RuntimeOptions options = RuntimeOptions.defaults().with("watchdog.threshold.ms", "25");
-        try (UltRuntime rt = "hybrid".equals(runtime) ? UltRuntimes.openCarriers("hybrid", options, 2)
-                : (UltRuntime) Runtimes.open(runtime, options)) {
+        try (UltRuntime rt = (UltRuntime) Runtimes.open(runtime, options)) {
             rt.run(() -> {
                 Jacket.call(() -> "first jacketed call");
                 Strand.sleep(Duration.ofMillis(1));

@@ -1,4 +1,4 @@
-package io.github.hilos.ult.internal;
+package io.github.hilos.hybrid.internal;
 
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.JCStressTest;
@@ -25,7 +25,7 @@ public final class StealQueueStress {
     @Outcome(expect = FORBIDDEN, desc = "an element was taken twice or lost")
     @State
     public static class OwnerPopsThiefSteals {
-        private final StealQueue<Integer> queue = new StealQueue<>(4);
+        private final StealQueue.Ends<Integer> queue = StealQueue.create(4);
 
         /** Fills the queue on the owner's behalf before the actors start. */
         public OwnerPopsThiefSteals() {
@@ -64,7 +64,7 @@ public final class StealQueueStress {
     @Outcome(expect = FORBIDDEN, desc = "the element was taken twice, or lost by both")
     @State
     public static class TwoThieves {
-        private final StealQueue<Integer> queue = new StealQueue<>(4);
+        private final StealQueue.Ends<Integer> queue = StealQueue.create(4);
 
         /** Pushes the one element. */
         public TwoThieves() {

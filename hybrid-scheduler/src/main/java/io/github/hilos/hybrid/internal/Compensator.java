@@ -1,4 +1,7 @@
-package io.github.hilos.ult.internal;
+package io.github.hilos.hybrid.internal;
+
+import io.github.hilos.ult.seam.CarrierView;
+import io.github.hilos.ult.seam.StallClock;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -11,7 +14,7 @@ import java.util.function.IntFunction;
  * to the budget of spares. A spare adopts only unstarted strands and retires after an idle period with nothing
  * bound to it. Strands already bound to the stuck carrier wait for it: they never move (docs/decisions.md, decision 2).
  *
- * <p>Runs on its own daemon thread and only reads the carriers' {@link MountRecord}s, so it costs the carriers
+ * <p>Runs on its own daemon thread and only reads the carriers' switch counts ({@link CarrierView#switches()}), so it costs the carriers
  * nothing.
  */
 final class Compensator implements Runnable {
@@ -20,21 +23,21 @@ final class Compensator implements Runnable {
     private final WorkStealing stealing;
     private final int base;
     private final long thresholdNanos;
-    private final IntFunction<Carrier> makeSpare;
+    private final IntFunction<CarrierView> makeSpare;
     private final Thread thread;
     private final AtomicLong compensations = new AtomicLong();
-    private final MountRecord.StallClock[] clocks;
+    private final StallClock[] clocks;
     private final boolean[] stuck;
     private volatile boolean stopped;
 
-    Compensator(String name, WorkStealing stealing, int base, long thresholdNanos, IntFunction<Carrier> makeSpare) {
+    Compensator(String name, WorkStealing stealing, int base, long thresholdNanos, IntFunction<CarrierView> makeSpare) {
         this.stealing = stealing;
         this.base = base;
         this.thresholdNanos = thresholdNanos;
         this.makeSpare = makeSpare;
-        this.clocks = new MountRecord.StallClock[stealing.slots()];
+        this.clocks = new StallClock[stealing.slots()];
         for (int i = 0; i < clocks.length; i++) {
-            clocks[i] = new MountRecord.StallClock();
+            clocks[i] = new StallClock();
         }
         this.stuck = new boolean[stealing.slots()];
         this.thread = new Thread(this, name);
@@ -79,7 +82,7 @@ final class Compensator implements Runnable {
             } catch (Throwable failure) {
                 // Out of memory (a spare's thread or selector could not be made, say): try again next round.
                 try {
-                    Log.recovered("compensator", thread, failure);
+                    log(System.Logger.Level.ERROR, "the compensator recovered from a failure; it goes on", failure);
                 } catch (Throwable evenThat) {
                     // the first call of a method may allocate (its link): with no heap at all, stay silent
                 }
@@ -92,22 +95,21 @@ final class Compensator implements Runnable {
         int stuckNow = 0;
         long now = System.nanoTime();
         for (int slot = 0; slot < stealing.slots(); slot++) {
-            Carrier c = stealing.carrier(slot);
+            CarrierView c = stealing.carrier(slot);
             if (c == null || c.isRetired()) {
                 stuck[slot] = false;
                 continue;
             }
             active++;
-            MountRecord record = c.mountRecord;
-            long switches = record.switches();
-            UltStrand mounted = record.strand();
+            long switches = c.switches();
+            String mounted = c.mountedStrandName();
             boolean isStuck = clocks[slot].mountedFor(switches, now) > thresholdNanos && mounted != null;
             if (isStuck) {
                 stuckNow++;
                 if (!stuck[slot]) {
                     int moved = stealing.rescue(c);
-                    Log.info(() -> "carrier " + c.thread().getName() + " is stuck in strand "
-                            + mounted.name() + "; " + moved + " unstarted strands moved to other carriers");
+                    log(System.Logger.Level.INFO, "carrier " + c.thread().getName() + " is stuck in strand " + mounted
+                            + "; " + moved + " unstarted strands moved to other carriers", null);
                 }
             }
             stuck[slot] = isStuck;
@@ -119,16 +121,25 @@ final class Compensator implements Runnable {
 
     private void activateSpare() {
         for (int slot = base; slot < stealing.slots(); slot++) {
-            Carrier c = stealing.carrier(slot);
+            CarrierView c = stealing.carrier(slot);
             if (c == null || c.isRetired() && !c.thread().isAlive()) {
-                Carrier spare = makeSpare.apply(slot);
+                CarrierView spare = makeSpare.apply(slot);
                 stealing.activate(spare);
                 spare.start();
                 compensations.incrementAndGet();
-                Log.info(() -> "started spare carrier " + spare.thread().getName()
-                        + " to compensate for a stuck one");
+                log(System.Logger.Level.INFO, "started spare carrier " + spare.thread().getName()
+                        + " to compensate for a stuck one", null);
                 return;
             }
+        }
+    }
+
+    /** Logs without throwing: under memory pressure the line is lost, not the compensator. */
+    private static void log(System.Logger.Level level, String message, Throwable failure) {
+        try {
+            System.getLogger("io.github.hilos.hybrid").log(level, message, failure);
+        } catch (Throwable dropped) {
+            // nothing to report with
         }
     }
 }

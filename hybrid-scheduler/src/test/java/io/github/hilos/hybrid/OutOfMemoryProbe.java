@@ -1,16 +1,16 @@
-package io.github.hilos.ult.firstuse;
+package io.github.hilos.hybrid;
 
 import io.github.hilos.api.RuntimeOptions;
 import io.github.hilos.api.Strand;
 import io.github.hilos.ult.UltRuntime;
-import io.github.hilos.ult.UltRuntimes;
+import io.github.hilos.api.Runtimes;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Run in a small-heap JVM by {@code SeamsTest}: strands of a two-carrier runtime exhaust the heap (each keeps what
+ * Run in a small-heap JVM by {@code HybridSeamsTest}: strands of a two-carrier runtime exhaust the heap (each keeps what
  * it allocates until the heap is full, then fails with {@link OutOfMemoryError}, which the runtime's default
  * handler tries to log), the memory is released, and the runtime must serve again and close. Prints
  * {@code SERVED} and {@code CLOSED} on success.
@@ -18,8 +18,8 @@ import java.util.List;
 public final class OutOfMemoryProbe {
 
     public static void main(String[] args) throws Exception {
-        UltRuntime rt = UltRuntimes.openCarriers("hybrid", RuntimeOptions.defaults()
-                .with("compensation.threshold.ms", "20").with("watchdog.threshold.ms", "20"), 2);
+        UltRuntime rt = (UltRuntime) Runtimes.open("hybrid", RuntimeOptions.defaults().with("carriers", "2")
+                .with("compensation.threshold.ms", "20").with("watchdog.threshold.ms", "20"));
         List<Strand> hogs = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             hogs.add(rt.spawn("hog-" + i, () -> {

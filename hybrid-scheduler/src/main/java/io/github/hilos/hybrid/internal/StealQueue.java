@@ -1,4 +1,4 @@
-package io.github.hilos.ult.internal;
+package io.github.hilos.hybrid.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -43,30 +43,35 @@ final class StealQueue<T> {
     private volatile long top;
     @SuppressWarnings("unused")
     private volatile long bottom;
-    private final Local local = new Local();
-    private final Stealer stealer = new Stealer();
+    /**
+     * The two ends of one queue: the owner's, handed to the owning carrier when it is made, and the thieves',
+     * which the shared scheduler keeps.
+     *
+     * @param local the owner's end
+     * @param stealer the thieves' end
+     * @param <T> the element type
+     */
+    record Ends<T>(StealQueue<T>.Local local, StealQueue<T>.Stealer stealer) {
+    }
 
     /**
-     * Makes an empty queue.
+     * Makes an empty queue and returns its two ends; the queue itself is reachable only through them.
      *
      * @param capacity a power of two
+     * @param <T> the element type
+     * @return the ends
      */
-    StealQueue(int capacity) {
+    static <T> Ends<T> create(int capacity) {
+        StealQueue<T> q = new StealQueue<>(capacity);
+        return new Ends<>(q.new Local(), q.new Stealer());
+    }
+
+    private StealQueue(int capacity) {
         if (capacity < 2 || Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException("steal queue capacity must be a power of 2: " + capacity);
         }
         this.slots = new Object[capacity];
         this.mask = capacity - 1;
-    }
-
-    /** The owner's end; hand it to the owning carrier only. */
-    Local local() {
-        return local;
-    }
-
-    /** The thieves' end; any thread. */
-    Stealer stealer() {
-        return stealer;
     }
 
     /** An estimate of the number of elements (exact for the owner when no thief is active). */
@@ -78,6 +83,9 @@ final class StealQueue<T> {
 
     /** The owner's end: push and pop at the bottom. Owner thread only. */
     final class Local {
+
+        /** The owner drains its overflow with the thieves' protocol: its own stealing end. */
+        private final Stealer drain = new Stealer();
 
         /**
          * Pushes an element.
@@ -137,7 +145,7 @@ final class StealQueue<T> {
             int n = (size() + 1) / 2;
             int moved = 0;
             for (; moved < n; moved++) {
-                T element = stealer.steal();
+                T element = drain.steal();
                 if (element == null) {
                     break;
                 }
@@ -149,6 +157,15 @@ final class StealQueue<T> {
 
     /** The thieves' end: take from the top. Any thread. */
     final class Stealer {
+
+        /**
+         * An estimate of the number of elements; any thread.
+         *
+         * @return the estimate
+         */
+        int size() {
+            return StealQueue.this.size();
+        }
 
         /**
          * Takes the oldest element.
