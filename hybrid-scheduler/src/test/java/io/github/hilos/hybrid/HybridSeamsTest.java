@@ -107,4 +107,31 @@ class HybridSeamsTest {
         assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "the probe ended");
         assertEquals(List.of("SERVED", "CLOSED"), out, "probe output");
     }
+
+    /**
+     * Spare carriers start while the runtime shuts down (the compensator sees a carrier stuck right up to the end):
+     * once close() returned, no carrier, spare, watchdog, compensator or jacket thread of the runtime is alive.
+     */
+    @Test
+    void aSpareStartingDuringShutdownEndsWithTheRuntime() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            UltRuntime rt = (UltRuntime) Runtimes.open("hybrid", RuntimeOptions.defaults().with("carriers", "1")
+                    .with("compensation.spares", "2").with("compensation.threshold.ms", "1")
+                    .with("compensation.keepalive.ms", "1"));
+            String prefix = carrierThread("hilos-hybrid-").getName();
+            String runtimeThreads = prefix.substring(0, prefix.indexOf("-carrier-") + 1);
+            for (int i = 0; i < 3; i++) {
+                rt.spawn("stuck-" + i, () -> {
+                    long until = System.nanoTime() + 5_000_000; // 5 ms without yielding: compensation starts
+                    while (System.nanoTime() - until < 0) {
+                        Thread.onSpinWait();
+                    }
+                });
+            }
+            rt.close();
+            List<String> alive = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith(runtimeThreads) && t.isAlive()).map(Thread::getName).toList();
+            assertEquals(List.of(), alive, "round " + round + ": threads of the runtime alive after close()");
+        }
+    }
 }
