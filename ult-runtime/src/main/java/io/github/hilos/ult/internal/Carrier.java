@@ -81,8 +81,6 @@ final class Carrier implements Runnable, CarrierView {
     private final long retireAfterNanos;
     /** Set when the carrier retired (spares only); its thread then ends. */
     private volatile boolean retired;
-    /** Whether this carrier counts as one of the spinning (searching) carriers; carrier only. */
-    private boolean spinning;
     /** The placement's owner-only state for this carrier (its local work queue); carrier only after start. */
     private Object localWork;
 
@@ -308,10 +306,9 @@ final class Carrier implements Runnable, CarrierView {
     }
 
     private void loop() {
-        int idleRounds = 0;
         int pollCountdown = 64;
         int workCountdown = WORK_INTERVAL;
-        long idleSince = System.nanoTime();
+        IdleBackoff backoff = new IdleBackoff(placement, idleSpinNanos, idleYields);
         for (;;) {
             boolean progressed = drainWakeQueue();
             // Started strands first; but now and then, and whenever there are none, adopt unstarted work, so
@@ -323,7 +320,7 @@ final class Carrier implements Runnable, CarrierView {
                     adopted.carrier = this;
                     takeSpawned(adopted);
                     progressed = true;
-                    stopSpinning();
+                    backoff.reset();
                     // Go's and Tokio's rule: a carrier that found work wakes another if more is waiting, so that a
                     // burst placed from outside spreads over the idle carriers at once, not one strand per wake-up.
                     if (placement.hasWorkFor(this)) {
@@ -340,64 +337,35 @@ final class Carrier implements Runnable, CarrierView {
             }
             UltStrand next = nextStrand();
             if (next != null) {
-                stopSpinning();
+                backoff.reset();
                 runStrand(next);
-                idleRounds = 0;
-                idleSince = System.nanoTime();
                 continue;
             }
             if (progressed) {
-                stopSpinning();
-                idleSince = System.nanoTime();
-                idleRounds = 0;
+                backoff.reset();
                 continue;
             }
+            long now = System.nanoTime();
+            IdleBackoff.Phase phase = backoff.idle(now);
             if (retireAfterNanos > 0 && live == null && wakeQueue.isEmpty() && timers.isEmpty()
-                    && System.nanoTime() - idleSince >= retireAfterNanos && !placement.hasWorkFor(this)) {
-                stopSpinning();
+                    && now - backoff.idleSince() >= retireAfterNanos && !placement.hasWorkFor(this)) {
+                backoff.reset();
                 retired = true; // a spare with nothing bound to it: the pool no longer needs it
                 break;
             }
             if (stopping && live == null && wakeQueue.isEmpty()) {
-                stopSpinning();
+                backoff.reset();
                 break;
             }
-            // Idle: spin for a while (a wake-up from another carrier is then seen in nanoseconds, not after a
-            // selector wake-up), then yield the thread a few times, then block in the selector.
-            if (System.nanoTime() - idleSince < idleSpinNanos && startSpinning()) {
-                Thread.onSpinWait();
-            } else if (idleRounds < idleYields) {
-                stopSpinning();
-                idleRounds++;
-                Thread.yield();
-            } else {
-                stopSpinning();
-                block();
-                idleRounds = 0;
+            switch (phase) {
+                case SPINNING -> Thread.onSpinWait();
+                case YIELDING -> Thread.yield();
+                case BLOCKING -> {
+                    block();
+                    backoff.blocked();
+                }
+                case ACTIVE -> throw new AssertionError("an idle round in phase ACTIVE");
             }
-        }
-    }
-
-    /**
-     * Whether this idle carrier may spin (searching for work): always on one carrier; on several, only while
-     * fewer than half of them spin (as Go and Tokio bound their searching workers), so that idle carriers do not
-     * burn the cores of a shared machine. Carrier only.
-     */
-    private boolean startSpinning() {
-        if (spinning) {
-            return true;
-        }
-        if (placement.tryStartSpinning()) {
-            spinning = true;
-            return true;
-        }
-        return false;
-    }
-
-    private void stopSpinning() {
-        if (spinning) {
-            spinning = false;
-            placement.stopSpinning();
         }
     }
 
