@@ -94,17 +94,7 @@ final class ChapterTable {
         if (p.waitFor() != 0) {
             throw new IllegalStateException("the one-carrier measurement failed: " + output);
         }
-        List<Row> rows = new ArrayList<>();
-        for (String line : output.lines().toList()) {
-            String[] f = line.trim().split(" ");
-            if (f.length > 2 && f[0].equals("row")) {
-                double[] samples = new double[f.length - 2];
-                for (int i = 2; i < f.length; i++) {
-                    samples[i - 2] = Double.parseDouble(f[i]);
-                }
-                rows.add(new Row(f[1], ONE_CARRIER, new Samples(samples)));
-            }
-        }
+        List<Row> rows = parseRows(output, ONE_CARRIER);
         if (rows.size() != 2) {
             throw new IllegalStateException("the one-carrier measurement printed no rows: " + output);
         }
@@ -209,6 +199,29 @@ final class ChapterTable {
             cat.destroy();
             cat.waitFor();
         }
+    }
+
+    /**
+     * Reads the rows a child process printed, one per line: {@code row <operation> <ns per op>...} (the Java child
+     * of {@link #main} and the Go peer print the same format).
+     *
+     * @param output what the child printed
+     * @param column the column the rows belong to
+     * @return the rows, in order
+     */
+    static List<Row> parseRows(String output, String column) {
+        List<Row> rows = new ArrayList<>();
+        for (String line : output.lines().toList()) {
+            String[] f = line.trim().split(" ");
+            if (f.length > 2 && f[0].equals("row")) {
+                double[] samples = new double[f.length - 2];
+                for (int i = 2; i < f.length; i++) {
+                    samples[i - 2] = Double.parseDouble(f[i]);
+                }
+                rows.add(new Row(f[1], column, new Samples(samples)));
+            }
+        }
+        return rows;
     }
 
     /** Rows by operation and column. */

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -48,17 +47,7 @@ final class GoPeer {
             ProcessBuilder measure = new ProcessBuilder(binary.toString(), Boolean.toString(quick));
             measure.environment().put("GOMAXPROCS", "1");
             String output = run(measure, dir, "the Go measurement");
-            List<ChapterTable.Row> rows = new ArrayList<>();
-            for (String line : output.lines().toList()) {
-                String[] f = line.trim().split(" ");
-                if (f.length > 2 && f[0].equals("row")) {
-                    double[] samples = new double[f.length - 2];
-                    for (int i = 2; i < f.length; i++) {
-                        samples[i - 2] = Double.parseDouble(f[i]);
-                    }
-                    rows.add(new ChapterTable.Row(f[1], COLUMN, new Samples(samples)));
-                }
-            }
+            List<ChapterTable.Row> rows = ChapterTable.parseRows(output, COLUMN);
             if (rows.size() != 2) {
                 return new Result(List.of(), "go: the measurement printed no rows; Go's columns skipped: " + output);
             }

@@ -13,7 +13,7 @@ import java.util.ArrayDeque;
  * stated as a ratio to it. Benchmark code only: Hilos itself touches {@code jdk.internal.vm} in one class of
  * ult-runtime. Not thread-safe: one thread runs it.
  */
-final class SwitchFloor {
+public final class SwitchFloor {
 
     private static final ContinuationScope SCOPE = new ContinuationScope("floor");
 
@@ -65,6 +65,10 @@ final class SwitchFloor {
         }
     }
 
+    /** A floor with an empty run queue; one thread uses it. */
+    public SwitchFloor() {
+    }
+
     private Task spawn(Runnable body) {
         Task t = new Task(body);
         runQueue.addLast(t);
@@ -80,8 +84,12 @@ final class SwitchFloor {
         current = null;
     }
 
-    /** Null fork as {@code ./hilos table} measures it: a task spawns {@code size} empty tasks, then joins them. */
-    void nullFork(int size) {
+    /**
+     * Null fork as {@code ./hilos table} measures it: a task spawns {@code size} empty tasks, then joins them.
+     *
+     * @param size how many tasks
+     */
+    public void nullFork(int size) {
         Task[] tasks = new Task[size];
         runToEnd(() -> {
             for (int i = 0; i < size; i++) {
@@ -93,8 +101,12 @@ final class SwitchFloor {
         });
     }
 
-    /** Signal-wait: two tasks alternately release and acquire two semaphores, {@code size} round trips. */
-    void signalWait(int size) {
+    /**
+     * Signal-wait: two tasks alternately release and acquire two semaphores, {@code size} round trips.
+     *
+     * @param size how many round trips
+     */
+    public void signalWait(int size) {
         Counter ping = new Counter();
         Counter pong = new Counter();
         runToEnd(() -> {

@@ -97,23 +97,20 @@ public final class StrandFuture<T> implements Future<T> {
         return valueOrThrow();
     }
 
-    @SuppressWarnings("unchecked")
+    /** join()'s report: the task's own exception, as thrown; get()'s wraps it ({@link #reported()}). */
     private T valueOrThrow() throws Exception {
-        Object o = outcome;
-        if (o instanceof Value v) {
-            return (T) v.value();
+        try {
+            return reported();
+        } catch (ExecutionException wrapped) {
+            Throwable cause = wrapped.getCause();
+            if (cause instanceof Exception e) {
+                throw e;
+            }
+            if (cause instanceof Error e) {
+                throw e;
+            }
+            throw wrapped;
         }
-        if (o == CANCELLED) {
-            throw new CancellationException("the strand's task was cancelled");
-        }
-        Throwable cause = ((Failure) o).cause();
-        if (cause instanceof Exception e) {
-            throw e;
-        }
-        if (cause instanceof Error e) {
-            throw e;
-        }
-        throw new ExecutionException(cause);
     }
 
     @Override
