@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,38 +28,79 @@ final class GoPeer {
     }
 
     static Result measure(boolean quick) {
-        Path dir = null;
-        try {
-            Path go = PathCommands.find("go");
-            if (go == null) {
-                return new Result(List.of(), "go: not installed (Debian: apt install golang-go); Go's columns skipped");
+        Program p = Program.run("peers.go", Map.of("GOMAXPROCS", "1"), Boolean.toString(quick));
+        if (p.note() != null) {
+            return new Result(List.of(), p.note());
+        }
+        List<ChapterTable.Row> rows = ChapterTable.parseRows(p.output(), COLUMN);
+        if (rows.size() != 2) {
+            return new Result(List.of(), "go: the measurement printed no rows; Go's columns skipped: " + p.output());
+        }
+        return new Result(rows, null);
+    }
+
+    /**
+     * Skynet in Go (the original program, goroutines and unbuffered channels, every core).
+     *
+     * @param size the number of leaves, a power of 10
+     * @return the best of three runs in milliseconds and the sum, or a note why Go was not measured
+     */
+    static Skynet skynet(int size) {
+        Program p = Program.run("skynet.go", Map.of(), Integer.toString(size));
+        if (p.note() != null) {
+            return new Skynet(Double.NaN, -1, p.note());
+        }
+        double ms = Double.NaN;
+        long sum = -1;
+        for (String line : p.output().lines().toList()) {
+            String[] f = line.trim().split(" ");
+            if (f.length == 2 && f[0].equals("ms")) {
+                ms = Double.parseDouble(f[1]);
+            } else if (f.length == 2 && f[0].equals("sum")) {
+                sum = Long.parseLong(f[1]);
             }
-            dir = Files.createTempDirectory("hilos-go-peer");
-            Path source = dir.resolve("peers.go");
-            try (InputStream in = GoPeer.class.getResourceAsStream("peers.go")) {
-                if (in == null) {
-                    throw new IOException("peers.go is missing from the hilos jar");
+        }
+        return new Skynet(ms, sum, Double.isNaN(ms) ? "go: skynet printed no time: " + p.output() : null);
+    }
+
+    /** Go's skynet: milliseconds (best of 3) and the sum, or a note. */
+    record Skynet(double millis, long sum, String note) {
+    }
+
+    /** A Go program of this module's resources, built and run once; its output, or a note why not. */
+    private record Program(String output, String note) {
+
+        static Program run(String resource, Map<String, String> env, String... args) {
+            Path dir = null;
+            try {
+                Path go = PathCommands.find("go");
+                if (go == null) {
+                    return new Program(null, "go: not installed (Debian: apt install golang-go); Go's figures skipped");
                 }
-                Files.copy(in, source);
+                dir = Files.createTempDirectory("hilos-go-peer");
+                Path source = dir.resolve(resource);
+                try (InputStream in = GoPeer.class.getResourceAsStream(resource)) {
+                    if (in == null) {
+                        throw new IOException(resource + " is missing from the hilos jar");
+                    }
+                    Files.copy(in, source);
+                }
+                Path binary = dir.resolve("peer");
+                GoPeer.run(new ProcessBuilder(go.toString(), "build", "-o", binary.toString(), source.toString())
+                        .directory(dir.toFile()), dir, "go build");
+                List<String> command = new java.util.ArrayList<>(List.of(binary.toString()));
+                command.addAll(List.of(args));
+                ProcessBuilder measure = new ProcessBuilder(command);
+                measure.environment().putAll(env);
+                return new Program(GoPeer.run(measure, dir, "the Go program " + resource), null);
+            } catch (IOException | RuntimeException e) {
+                return new Program(null, "go: " + e.getMessage() + "; Go's figures skipped");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Program(null, "go: interrupted; Go's figures skipped");
+            } finally {
+                deleteQuietly(dir);
             }
-            Path binary = dir.resolve("peers");
-            run(new ProcessBuilder(go.toString(), "build", "-o", binary.toString(), source.toString())
-                    .directory(dir.toFile()).redirectErrorStream(true), dir, "go build");
-            ProcessBuilder measure = new ProcessBuilder(binary.toString(), Boolean.toString(quick));
-            measure.environment().put("GOMAXPROCS", "1");
-            String output = run(measure, dir, "the Go measurement");
-            List<ChapterTable.Row> rows = ChapterTable.parseRows(output, COLUMN);
-            if (rows.size() != 2) {
-                return new Result(List.of(), "go: the measurement printed no rows; Go's columns skipped: " + output);
-            }
-            return new Result(rows, null);
-        } catch (IOException | RuntimeException e) {
-            return new Result(List.of(), "go: " + e.getMessage() + "; Go's columns skipped");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Result(List.of(), "go: interrupted; Go's columns skipped");
-        } finally {
-            deleteQuietly(dir);
         }
     }
 

@@ -29,7 +29,8 @@ public final class Hilos {
                   processes, beside the 1991 figures; --quick takes about 10 s instead of about a minute;
                   then the switch path against raw continuations and Go (if installed)
               skynet [--runtime R]... [--size N]
-                  a 10-ary tree of N strands (default 1000000) summing 0..N-1, on each runtime (default: all
+                  a 10-ary tree of N strands (default 1000000) summing 0..N-1, joined and over channels (the
+                  original), on each runtime and in Go if installed (default: all
                   four), with the checked sum, the time and the ratio to jdk-virtual
               fanout [--tasks 64] [--rounds 2000000] [--runtime R]...
                   CPU-bound work fanned out over strands and joined, on each runtime, with the ratio to ult
@@ -222,34 +223,55 @@ public final class Hilos {
             runtimes.add("jdk-virtual");
         }
         long expected = (long) size * (size - 1) / 2;
-        Map<String, Double> millis = new java.util.LinkedHashMap<>();
+        Map<String, double[]> millis = new java.util.LinkedHashMap<>(); // runtime -> {join variant, channel variant}
         for (String runtime : runtimes) {
-            if (runtime.equals("klt") && size > 100_000) {
+            if (runtime.equals("klt") && size > 10_000) {
                 out.printf(Locale.ROOT, "%-12s skipped: %d platform threads is more than this command starts%n", runtime, size);
                 continue;
             }
             err.print("\r\u001b[Krunning skynet on " + runtime + " ...");
-            double best = Double.MAX_VALUE;
-            long sum = 0;
+            double[] best = {Double.MAX_VALUE, Double.MAX_VALUE};
             try (StrandRuntime rt = Runtimes.open(runtime)) {
-                for (int round = 0; round < 3; round++) {
-                    long t0 = System.nanoTime();
-                    int n = size;
-                    sum = rt.run(() -> Skynet.sum(rt, 0, n));
-                    best = Math.min(best, (System.nanoTime() - t0) / 1e6);
+                for (int variant = 0; variant < 2; variant++) {
+                    for (int round = 0; round < 3; round++) {
+                        long t0 = System.nanoTime();
+                        int n = size;
+                        long sum = variant == 0 ? rt.run(() -> Skynet.sum(rt, 0, n))
+                                : rt.run(() -> Skynet.sumOverChannels(rt, 0, n));
+                        best[variant] = Math.min(best[variant], (System.nanoTime() - t0) / 1e6);
+                        if (sum != expected) {
+                            throw new IllegalStateException("skynet on " + runtime + " summed " + sum + ", expected "
+                                    + expected);
+                        }
+                    }
                 }
-            }
-            if (sum != expected) {
-                throw new IllegalStateException("skynet on " + runtime + " summed " + sum + ", expected " + expected);
             }
             millis.put(runtime, best);
         }
+        err.print("\r\u001b[Krunning skynet in Go, if installed ...");
+        GoPeer.Skynet go = GoPeer.skynet(size);
+        if (go.note() == null && go.sum() != expected) {
+            throw new IllegalStateException("skynet in Go summed " + go.sum() + ", expected " + expected);
+        }
         err.print("\r\u001b[K");
-        double reference = millis.getOrDefault("jdk-virtual", Double.NaN);
+        double[] reference = millis.getOrDefault("jdk-virtual", new double[] {Double.NaN, Double.NaN});
         out.printf(Locale.ROOT, "skynet, %d strands (best of 3), sum checked = %d%n", size, expected);
-        for (Map.Entry<String, Double> e : millis.entrySet()) {
-            out.printf(Locale.ROOT, "%-12s %9.1f ms   %6.2fx faster than jdk-virtual%n", e.getKey(), e.getValue(),
-                    reference / e.getValue());
+        out.printf(Locale.ROOT, "%-12s %9s   %-22s %9s   %s%n", "", "join", "(x jdk-virtual)", "channels",
+                "(x jdk-virtual; the original skynet)");
+        for (Map.Entry<String, double[]> e : millis.entrySet()) {
+            double[] m = e.getValue();
+            out.printf(Locale.ROOT, "%-12s %9.1f ms   %6.2fx faster          %9.1f ms   %6.2fx faster%n", e.getKey(),
+                    m[0], reference[0] / m[0], m[1], reference[1] / m[1]);
+        }
+        if (go.note() != null) {
+            out.println("note: " + go.note());
+        } else {
+            out.printf(Locale.ROOT, "%-12s %9s   %-22s %9.1f ms   %6.2fx faster%n", "go", "-", "", go.millis(),
+                    reference[1] / go.millis());
+            for (Map.Entry<String, double[]> e : millis.entrySet()) {
+                out.printf(Locale.ROOT, "channels on %s: %.2fx Go's time (%.2fx faster)%n", e.getKey(),
+                        e.getValue()[1] / go.millis(), go.millis() / e.getValue()[1]);
+            }
         }
     }
 
@@ -268,6 +290,38 @@ public final class Hilos {
     /** Skynet: each strand spawns ten children over a tenth of its range, or returns its number at the leaves. */
     static final class Skynet {
         private Skynet() {
+        }
+
+        /**
+         * The original skynet: each strand spawns ten children, which send their sums to it over a rendezvous
+         * channel (Go's unbuffered channel).
+         */
+        static long sumOverChannels(StrandRuntime rt, long num, int size) throws InterruptedException {
+            io.github.hilos.sync.Channel<Long> result = io.github.hilos.sync.Channels.rendezvous();
+            rt.spawn(() -> child(rt, result, num, size));
+            return result.receive();
+        }
+
+        private static void child(StrandRuntime rt, io.github.hilos.sync.Channel<Long> parent, long num, int size) {
+            try {
+                if (size == 1) {
+                    parent.send(num);
+                    return;
+                }
+                io.github.hilos.sync.Channel<Long> children = io.github.hilos.sync.Channels.rendezvous();
+                int part = size / 10;
+                for (int i = 0; i < 10; i++) {
+                    long sub = num + (long) i * part;
+                    rt.spawn(() -> child(rt, children, sub, part));
+                }
+                long sum = 0;
+                for (int i = 0; i < 10; i++) {
+                    sum += children.receive();
+                }
+                parent.send(sum);
+            } catch (InterruptedException e) {
+                Strand.current().interrupt();
+            }
         }
 
         static long sum(StrandRuntime rt, long num, int size) throws InterruptedException {
