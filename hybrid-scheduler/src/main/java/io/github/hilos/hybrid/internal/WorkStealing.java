@@ -50,6 +50,9 @@ public final class WorkStealing implements Placement {
     private final AtomicInteger spinning = new AtomicInteger();
     private final int maxSpinning;
     private final Compensator compensator;
+    /** How long a spare may stay idle with nothing bound to it; base carriers never retire. */
+    private final long keepAliveNanos;
+    private final int base;
 
     /**
      * Makes the placement of a runtime: reads {@code compensation.spares} (default N),
@@ -76,8 +79,10 @@ public final class WorkStealing implements Placement {
         }
         this.stealers = List.copyOf(s);
         this.locals = l;
+        this.keepAliveNanos = keepAlive;
+        this.base = base;
         this.compensator = new Compensator(context.threadNamePrefix() + "-compensator", this, base, threshold,
-                slot -> context.newSpare(slot, keepAlive));
+                context::newSpare);
     }
 
     private static int number(Map<String, String> settings, String key, int fallback) {
@@ -264,6 +269,12 @@ public final class WorkStealing implements Placement {
     @Override
     public int injected() {
         return injection.size();
+    }
+
+    /** Spares (slots N and up) retire after the keep-alive; the base carriers never do. */
+    @Override
+    public long idleLimitNanos(CarrierView carrier) {
+        return carrier.index() >= base ? keepAliveNanos : 0;
     }
 
     @Override

@@ -63,8 +63,8 @@ final class Carrier implements Runnable, CarrierView {
 
     /** The mounted strand; carrier only (read through {@link CarrierThread#currentStrand()}). */
     private UltStrand current;
-    /** Head of the list of live strands; carrier only. */
-    private UltStrand live;
+    /** The strands bound to this carrier and not ended; carrier only. */
+    private final LiveStrands live = new LiveStrands();
     /** 1 while the carrier is about to block or blocked in select; volatile. */
     @SuppressWarnings("unused")
     private volatile int idle;
@@ -85,10 +85,10 @@ final class Carrier implements Runnable, CarrierView {
     private Object localWork;
 
     Carrier(CarrierConfig config) {
-        this.retireAfterNanos = config.retireAfterNanos();
         this.runtime = config.runtime();
         this.index = config.index();
         this.placement = config.placement();
+        this.retireAfterNanos = placement.idleLimitNanos(this); // the compensation side decides who retires
         this.policy = config.policy();
         this.idleSpinNanos = config.idleSpinNanos();
         this.idleYields = config.idleYields();
@@ -347,13 +347,13 @@ final class Carrier implements Runnable, CarrierView {
             }
             long now = System.nanoTime();
             IdleBackoff.Phase phase = backoff.idle(now);
-            if (retireAfterNanos > 0 && live == null && wakeQueue.isEmpty() && timers.isEmpty()
+            if (retireAfterNanos > 0 && live.isEmpty() && wakeQueue.isEmpty() && timers.isEmpty()
                     && now - backoff.idleSince() >= retireAfterNanos && !placement.hasWorkFor(this)) {
                 backoff.reset();
                 retired = true; // a spare with nothing bound to it: the pool no longer needs it
                 break;
             }
-            if (stopping && live == null && wakeQueue.isEmpty()) {
+            if (stopping && live.isEmpty() && wakeQueue.isEmpty()) {
                 backoff.reset();
                 break;
             }
@@ -390,11 +390,7 @@ final class Carrier implements Runnable, CarrierView {
         s.setStateRelease(UltStrand.RUNNABLE); // NEW -> RUNNABLE: an unpark does nothing in either state
         counters.spawned++;
         schedule(s, SchedulingPolicy.Reason.SPAWNED);
-        s.liveNext = live;
-        if (live != null) {
-            live.livePrev = s;
-        }
-        live = s;
+        live.add(s);
     }
 
     private void block() {
@@ -519,16 +515,7 @@ final class Carrier implements Runnable, CarrierView {
 
     private void finish(UltStrand s) {
         s.setStateRelease(UltStrand.DONE); // then completion.complete() (a full-fence getAndSet) publishes it
-        if (s.livePrev != null) {
-            s.livePrev.liveNext = s.liveNext;
-        } else if (live == s) {
-            live = s.liveNext;
-        }
-        if (s.liveNext != null) {
-            s.liveNext.livePrev = s.livePrev;
-        }
-        s.liveNext = null;
-        s.livePrev = null;
+        live.remove(s);
         s.completion.complete();
         counters.ended++;
         runtime.onStrandEnded();
@@ -591,24 +578,7 @@ final class Carrier implements Runnable, CarrierView {
         out.append("carrier ").append(thread.getName()).append(" (policy ").append(policy.describe())
                 .append(", runnable ").append(policy.size()).append(", timers ").append(timers.size())
                 .append(", sockets ").append(selector.isOpen() ? selector.keys().size() : 0).append(")\n");
-        for (UltStrand s = live; s != null; s = s.liveNext) {
-            out.append("  #").append(s.id()).append(' ').append(s.name()).append(" [")
-                    .append(UltStrand.stateName(s.state())).append(']');
-            if (s == current) {
-                out.append(" (mounted)\n");
-                for (StackTraceElement e : thread.getStackTrace()) {
-                    out.append("      at ").append(e).append('\n');
-                }
-                continue;
-            }
-            out.append('\n');
-            if (!withStacks) {
-                continue;
-            }
-            for (StackTraceElement e : s.continuation.stack()) {
-                out.append("      at ").append(e).append('\n');
-            }
-        }
+        live.dump(out, current, thread, withStacks);
     }
 
     <T> T jacket(Callable<T> task) throws Exception {

@@ -12,10 +12,8 @@ import io.github.hilos.ult.seam.Placement;
  * @param policy its scheduling policy (a fresh instance: policies are carrier-confined)
  * @param idleSpinNanos how long it spins, idle, before it yields
  * @param idleYields how many times it yields, idle, before it blocks in its poller
- * @param placement where its unstarted strands come from
- * @param retireAfterNanos for a spare: how long it may stay idle with nothing bound to it before it retires; 0 for
- *     a base carrier, which never does
+ * @param placement where its unstarted strands come from, and whether it retires when idle (a spare)
  */
 record CarrierConfig(UltRuntimeImpl runtime, int index, String threadName, SchedulingPolicy policy, long idleSpinNanos,
-                     int idleYields, Placement placement, long retireAfterNanos) {
+                     int idleYields, Placement placement) {
 }

@@ -66,6 +66,11 @@ final class SingleCarrier implements Placement {
     }
 
     @Override
+    public long idleLimitNanos(CarrierView c) {
+        return 0;
+    }
+
+    @Override
     public void start() {
     }
 

@@ -105,7 +105,7 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
         for (int i = 0; i < carrierCount; i++) {
             SchedulingPolicy p = policy != null ? policy : SchedulingPolicies.parse(policySpec);
             carriers[i] = new Carrier(new CarrierConfig(this, i, prefix + "-carrier-" + i, p, idleSpinNanos, idleYields,
-                    placement, 0));
+                    placement));
             watchdogs.add(new Watchdog(carriers[i], watchdogThreshold, stallLog));
         }
         placement.attach(List.of(carriers));
@@ -153,9 +153,9 @@ public final class UltRuntimeImpl extends AbstractStrandRuntime implements UltRu
         }
 
         @Override
-        public CarrierView newSpare(int slot, long retireAfterNanos) {
+        public CarrierView newSpare(int slot) {
             return spare(new Carrier(new CarrierConfig(UltRuntimeImpl.this, slot, prefix + "-spare-" + slot,
-                    SchedulingPolicies.parse(policySpec), idleSpinNanos, idleYields, placement, retireAfterNanos)));
+                    SchedulingPolicies.parse(policySpec), idleSpinNanos, idleYields, placement)));
         }
     }
 

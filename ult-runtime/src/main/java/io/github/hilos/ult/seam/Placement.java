@@ -84,6 +84,15 @@ public interface Placement {
      */
     int injected();
 
+    /**
+     * Tells how long a carrier may stay idle, with no strand bound to it and nothing queued, before it retires:
+     * the compensation side owns that policy (spares retire, base carriers never do).
+     *
+     * @param carrier the carrier, asking once as it is made
+     * @return the idle time after which it retires, in nanoseconds; 0 for never
+     */
+    long idleLimitNanos(CarrierView carrier);
+
     /** Starts the placement's own threads (the compensator), after the base carriers started. */
     void start();
 

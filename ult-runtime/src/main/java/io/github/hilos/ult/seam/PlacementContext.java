@@ -28,11 +28,10 @@ public interface PlacementContext {
 
     /**
      * Makes a spare carrier for a slot, with a watchdog of its own, not started: it runs the {@code ult} loop,
-     * adopts work from the placement, and retires after {@code retireAfterNanos} idle with nothing bound to it.
+     * adopts work from the placement, and retires after the idle time {@link Placement#idleLimitNanos} gives it.
      *
      * @param slot its index (N and up)
-     * @param retireAfterNanos how long it may stay idle with nothing bound to it
      * @return the spare
      */
-    CarrierView newSpare(int slot, long retireAfterNanos);
+    CarrierView newSpare(int slot);
 }
