@@ -473,8 +473,8 @@ public final class StateTableServer<I, O> implements Server {
         StateMachine.Transition<O> t;
         try {
             t = machine.start(e.id, request);
-        } catch (Exception failed) {
-            fail(e, failed);
+        } catch (Throwable failed) { // an Error too: the entry must leave the table and the client get an answer
+            fail(e, asException(failed));
             return;
         }
         apply(e, t);
@@ -513,11 +513,15 @@ public final class StateTableServer<I, O> implements Server {
         StateMachine.Transition<O> t;
         try {
             t = machine.resume(e.id, e.state, c.result(), c.failure());
-        } catch (Exception failed) {
-            fail(e, failed);
+        } catch (Throwable failed) {
+            fail(e, asException(failed));
             return;
         }
         apply(e, t);
+    }
+
+    private static Exception asException(Throwable t) {
+        return t instanceof Exception e ? e : new IllegalStateException("the state machine failed with " + t, t);
     }
 
     private void fail(Entry e, Exception failed) {

@@ -21,6 +21,7 @@ final class StrandExecutor extends AbstractExecutorService {
     private final StrandRuntime runtime;
     private final Set<Strand> running = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean shutdown = new AtomicBoolean();
+    private final AtomicBoolean completing = new AtomicBoolean();
     private final io.github.hilos.spi.StrandCompletion terminated = new io.github.hilos.spi.StrandCompletion();
     /** Tasks started and not ended, plus one while not shut down; reaching 0 terminates the executor. */
     private final java.util.concurrent.atomic.AtomicLong pending = new java.util.concurrent.atomic.AtomicLong(1);
@@ -32,11 +33,12 @@ final class StrandExecutor extends AbstractExecutorService {
     @Override
     public void execute(Runnable command) {
         Objects.requireNonNull(command, "command");
+        pending.incrementAndGet(); // first: a shutdown racing this cannot see 0 pending and terminate meanwhile
         if (shutdown.get()) {
+            ended();
             throw new RejectedExecutionException("the strand executor of runtime '" + runtime.name()
                     + "' is shut down");
         }
-        pending.incrementAndGet();
         try {
             runtime.spawn(runtime.name() + "-executor", () -> {
                 Strand me = Strand.current();
@@ -55,7 +57,8 @@ final class StrandExecutor extends AbstractExecutorService {
     }
 
     private void ended() {
-        if (pending.decrementAndGet() == 0) {
+        // After termination, a refused execute still counts up and down through 0: complete once only.
+        if (pending.decrementAndGet() == 0 && completing.compareAndSet(false, true)) {
             terminated.complete();
         }
     }

@@ -179,9 +179,13 @@ public final class StrandScope implements AutoCloseable {
      * @throws Exception the first failure of a subtask, as it was thrown (an {@code Error} too), or
      *     {@link InterruptedException} if the owner is interrupted while waiting (the subtasks are then interrupted
      *     and waited for)
+     * @throws IllegalStateException on a second join, as {@code StructuredTaskScope} does
      */
     public void join() throws Exception {
         checkOwner("join");
+        if (joined) {
+            throw new IllegalStateException("join called twice on one scope");
+        }
         joined = true;
         int left = subtasks.size();
         List<Subtask<?>> pending = new ArrayList<>(subtasks);

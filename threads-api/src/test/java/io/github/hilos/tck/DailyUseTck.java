@@ -79,6 +79,7 @@ public interface DailyUseTck extends RuntimeUnderTest {
                         }));
                     }
                     scope.join();
+                    assertThrows(IllegalStateException.class, scope::join, "a second join is refused, not a hang");
                     int total = 0;
                     for (StrandScope.Subtask<Integer> p : parts) {
                         assertEquals(StrandScope.State.SUCCESS, p.state());

@@ -93,7 +93,8 @@ class HostileClientsTest {
         };
         try (StateTableServer<HttpRequest, HttpResponse> server = StateTableServer.start(runtime, ANY,
                 HttpCodec.strict(), machine)) {
-            RawHttp.exchange(server.localAddress(), "GET /boom HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertEquals(500, RawHttp.exchange(server.localAddress(), "GET /boom HTTP/1.1\r\nHost: a\r\n\r\n")
+                    .only().status(), "an Error in the machine fails the request, which gets an answer");
             assertEquals(200, RawHttp.exchange(server.localAddress(), OK).only().status(), "the loop survived");
         }
     }

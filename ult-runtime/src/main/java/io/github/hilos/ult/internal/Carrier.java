@@ -309,63 +309,73 @@ final class Carrier implements Runnable, CarrierView {
         int pollCountdown = 64;
         int workCountdown = WORK_INTERVAL;
         IdleBackoff backoff = new IdleBackoff(placement, idleSpinNanos, idleYields);
-        for (;;) {
-            boolean progressed = drainWakeQueue();
-            // Started strands first; but now and then, and whenever there are none, adopt unstarted work, so
-            // that strands that keep yielding cannot starve new ones.
-            if (--workCountdown <= 0 || runnableEstimate() == 0) {
-                workCountdown = WORK_INTERVAL;
-                UltStrand adopted = (UltStrand) placement.take(this);
-                if (adopted != null) {
-                    adopted.carrier = this;
-                    takeSpawned(adopted);
-                    progressed = true;
-                    backoff.reset();
-                    // Go's and Tokio's rule: a carrier that found work wakes another if more is waiting, so that a
-                    // burst placed from outside spreads over the idle carriers at once, not one strand per wake-up.
-                    if (placement.hasWorkFor(this)) {
-                        placement.wakeAnother(this);
+        try {
+            for (;;) {
+                boolean progressed = drainWakeQueue();
+                // Started strands first; but now and then, and whenever there are none, adopt unstarted work, so
+                // that strands that keep yielding cannot starve new ones.
+                if (--workCountdown <= 0 || runnableEstimate() == 0) {
+                    workCountdown = WORK_INTERVAL;
+                    UltStrand adopted = (UltStrand) placement.take(this);
+                    if (adopted != null) {
+                        adopted.carrier = this;
+                        takeSpawned(adopted);
+                        progressed = true;
+                        backoff.reset();
+                        // Go's and Tokio's rule: a carrier that found work wakes another if more is waiting, so that a
+                        // burst placed from outside spreads over the idle carriers at once, not one strand per wake-up.
+                        if (placement.hasWorkFor(this)) {
+                            placement.wakeAnother(this);
+                        }
                     }
                 }
-            }
-            if (!timers.isEmpty() && timers.expire(System.nanoTime()) > 0) {
-                progressed = true;
-            }
-            if (--pollCountdown <= 0) {
-                pollCountdown = 64;
-                progressed |= pollIo(0);
-            }
-            UltStrand next = nextStrand();
-            if (next != null) {
-                backoff.reset();
-                runStrand(next);
-                continue;
-            }
-            if (progressed) {
-                backoff.reset();
-                continue;
-            }
-            long now = System.nanoTime();
-            IdleBackoff.Phase phase = backoff.idle(now);
-            if (retireAfterNanos > 0 && live.isEmpty() && wakeQueue.isEmpty() && timers.isEmpty()
-                    && now - backoff.idleSince() >= retireAfterNanos && !placement.hasWorkFor(this)) {
-                backoff.reset();
-                retired = true; // a spare with nothing bound to it: the pool no longer needs it
-                break;
-            }
-            if (stopping && live.isEmpty() && wakeQueue.isEmpty()) {
-                backoff.reset();
-                break;
-            }
-            switch (phase) {
-                case SPINNING -> Thread.onSpinWait();
-                case YIELDING -> Thread.yield();
-                case BLOCKING -> {
-                    block();
-                    backoff.blocked();
+                if (!timers.isEmpty() && timers.expire(System.nanoTime()) > 0) {
+                    progressed = true;
                 }
-                case ACTIVE -> throw new AssertionError("an idle round in phase ACTIVE");
+                if (--pollCountdown <= 0) {
+                    pollCountdown = 64;
+                    progressed |= pollIo(0);
+                }
+                UltStrand next = nextStrand();
+                if (next != null) {
+                    backoff.reset();
+                    runStrand(next);
+                    continue;
+                }
+                if (progressed) {
+                    backoff.reset();
+                    continue;
+                }
+                long now = System.nanoTime();
+                IdleBackoff.Phase phase = backoff.idle(now);
+                if (retireAfterNanos > 0 && live.isEmpty() && wakeQueue.isEmpty() && timers.isEmpty()
+                        && now - backoff.idleSince() >= retireAfterNanos) {
+                    // Leave the spinners first, then look for work: a placer that saw this carrier spinning woke
+                    // nobody, and this carrier must see its strand before it goes (the Dekker pair with place()).
+                    backoff.reset();
+                    VarHandle.fullFence();
+                    if (placement.hasWorkFor(this)) {
+                        continue;
+                    }
+                    retired = true; // a spare with nothing bound to it: the pool no longer needs it
+                    break;
+                }
+                if (stopping && live.isEmpty() && wakeQueue.isEmpty()) {
+                    backoff.reset();
+                    break;
+                }
+                switch (phase) {
+                    case SPINNING -> Thread.onSpinWait();
+                    case YIELDING -> Thread.yield();
+                    case BLOCKING -> {
+                        block();
+                        backoff.blocked();
+                    }
+                    case ACTIVE -> throw new AssertionError("an idle round in phase ACTIVE");
+                }
             }
+        } finally {
+            backoff.reset(); // leave the spinning carriers whatever ends the loop (a throwable too: run() loops again)
         }
     }
 

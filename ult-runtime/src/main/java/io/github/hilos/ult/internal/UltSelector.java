@@ -166,6 +166,11 @@ final class UltSelector extends StrandSelector {
             purgeAt = Math.max(64, keys.size() * 2);
         }
         keys.add(k);
+        if (closed) { // closed from another thread meanwhile: its close() may have missed this key
+            k.key.cancel();
+            keys.remove(k);
+            throw new ClosedSelectorException();
+        }
         return k;
     }
 
