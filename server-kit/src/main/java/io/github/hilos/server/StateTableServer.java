@@ -736,6 +736,9 @@ public final class StateTableServer<I, O> implements Server {
             LOG.log(System.Logger.Level.WARNING, "closing the listener", e);
         }
         for (Conn c : List.copyOf(connections)) {
+            if (c.lingerUntil != 0) {
+                continue; // answered already and draining: closing it now could reset its response; sweep ends it
+            }
             if (c.idle()) {
                 idleClosedAtShutdown++;
                 close(c);
