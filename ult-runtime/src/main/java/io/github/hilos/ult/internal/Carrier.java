@@ -229,11 +229,6 @@ final class Carrier implements Runnable, CarrierView {
         return retired;
     }
 
-    /** Whether the carrier is about to block or blocked in its selector. */
-    boolean isIdle() {
-        return (int) IDLE.getVolatile(this) != 0;
-    }
-
     /**
      * Claims the wake-up of this idle carrier for one placement: {@code idle} goes 1 -> 2 by CAS, so that a second
      * placement right after the first picks another idle carrier instead of waking this one again (the flag clears

@@ -23,10 +23,6 @@ final class Log {
         log(System.Logger.Level.WARNING, message, failure);
     }
 
-    static void info(Supplier<String> message) {
-        log(System.Logger.Level.INFO, message, null);
-    }
-
     /**
      * Reports that {@code who} recovered from {@code failure}, from a catch block that must not throw: the message
      * is built inside the guard, and the call itself allocates nothing (no capturing lambda), so it is safe when
