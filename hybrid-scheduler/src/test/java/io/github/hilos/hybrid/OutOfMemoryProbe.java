@@ -21,8 +21,10 @@ public final class OutOfMemoryProbe {
         UltRuntime rt = (UltRuntime) Runtimes.open("hybrid", RuntimeOptions.defaults().with("carriers", "2")
                 .with("compensation.threshold.ms", "20").with("watchdog.threshold.ms", "20"));
         List<Strand> hogs = new ArrayList<>();
+        io.github.hilos.sync.CountDownLatch allSpawned = new io.github.hilos.sync.CountDownLatch(1);
         for (int i = 0; i < 8; i++) {
-            hogs.add(rt.spawn("hog-" + i, () -> {
+            hogs.add(rt.spawnThrowing("hog-" + i, () -> {
+                allSpawned.await(); // this thread spawns them all before the heap fills
                 List<long[]> hoard = new ArrayList<>(); // freed when the strand fails
                 for (;;) {
                     hoard.add(new long[64 * 1024]);
@@ -32,10 +34,21 @@ public final class OutOfMemoryProbe {
                 }
             }));
         }
-        for (Strand s : hogs) {
-            if (!s.join(Duration.ofSeconds(60))) {
-                System.out.println("HUNG " + s);
-                System.exit(2);
+        Strand[] toJoin = hogs.toArray(new Strand[0]);
+        Duration wait = Duration.ofSeconds(60);
+        allSpawned.countDown();
+        // From here the heap fills: this thread may get an OutOfMemoryError too (joining allocates), so it takes
+        // care to allocate nothing itself and tries again.
+        int joined = 0;
+        while (joined < toJoin.length) {
+            try {
+                if (!toJoin[joined].join(wait)) {
+                    System.out.println("HUNG " + toJoin[joined]);
+                    System.exit(2);
+                }
+                joined++;
+            } catch (OutOfMemoryError fullHeap) {
+                // the hogs still hold the heap: try again
             }
         }
         System.gc();

@@ -61,10 +61,16 @@ public abstract class AbstractStrandRuntime implements StrandRuntime {
      * @param name the runtime's name
      * @param options the options it was opened with
      */
+    @SuppressWarnings("this-escape") // enter and strandEnded are final and touch only fields set above
     protected AbstractStrandRuntime(String name, RuntimeOptions options) {
         this.name = Objects.requireNonNull(name, "name");
         this.defaultStrandName = name + "-strand";
         this.handler = Objects.requireNonNull(options, "options").exceptionHandler();
+        // The JVM links each VarHandle call site the first time it runs, and linking allocates: a strand ending
+        // under a full heap must not be the first to run strandEnded's, or its OutOfMemoryError leaves the count
+        // (and close()) wrong. Run both ends of the accounting once now, while memory is there.
+        enter();
+        strandEnded();
     }
 
     /**

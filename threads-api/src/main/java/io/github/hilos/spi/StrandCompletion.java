@@ -30,6 +30,20 @@ public final class StrandCompletion {
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+        linkCallSites();
+    }
+
+    /**
+     * Runs every VarHandle access of this class once. The JVM links a call site the first time it runs, and linking
+     * allocates: the first strand to end must not link {@link #complete()} under a full heap, where an
+     * OutOfMemoryError between the strand's end and its completion would leave its joiners waiting for good.
+     */
+    private static void linkCallSites() {
+        StrandCompletion warm = new StrandCompletion();
+        warm.push(null).cancelled = true;
+        warm.push(null).cancelled = true; // pops the first: both compare-and-sets ran
+        warm.complete();
+        warm.isDone();
     }
 
     /** Null, a stack of waiting {@link Node}s, or {@link #DONE}. CAS and acquire reads. */

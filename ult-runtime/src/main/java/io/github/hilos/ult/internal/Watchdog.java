@@ -29,6 +29,13 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class Watchdog implements Runnable {
 
+    static {
+        // Initialize the JFR event class with the first watchdog, not at the first stall: its initialization
+        // registers it with the flight recorder and allocates, and a stall under a full heap failed it for good
+        // (every later report then threw NoClassDefFoundError).
+        new CarrierStallEvent();
+    }
+
     private final Carrier carrier;
     private final long thresholdNanos;
     private final Thread thread;
