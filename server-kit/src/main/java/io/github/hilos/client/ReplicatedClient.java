@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -280,16 +279,16 @@ public final class ReplicatedClient<Q, R> {
                 running.add(launch(round, first, request, outcomes));
                 attempts++;
                 int inFlight = 1;
-                long deadline = System.nanoTime() + attemptTimeout.toNanos();
+                long deadline = Strand.nanoTime() + attemptTimeout.toNanos();
                 boolean mayHedge = hedgeAfter != null && replicas.size() > 1;
-                long hedgeAt = mayHedge ? System.nanoTime() + hedgeAfter.toNanos() : 0;
+                long hedgeAt = mayHedge ? Strand.nanoTime() + hedgeAfter.toNanos() : 0;
                 while (inFlight > 0) {
                     long until = mayHedge && hedgeAt - deadline < 0 ? hedgeAt : deadline;
-                    long wait = until - System.nanoTime();
+                    long wait = until - Strand.nanoTime();
                     // past the deadline, an outcome already delivered still counts: look without waiting
                     Outcome<R> o = wait <= 0 ? outcomes.tryReceive() : outcomes.receive(Duration.ofNanos(wait));
                     if (o == null) {
-                        if (mayHedge && System.nanoTime() - deadline < 0) {
+                        if (mayHedge && Strand.nanoTime() - deadline < 0) {
                             mayHedge = false;
                             // slow: a second replica, the first answer wins; a hedge is an attempt and is paid
                             // for by the retry budget, or hedging would double the load of a slow service. It
@@ -341,9 +340,9 @@ public final class ReplicatedClient<Q, R> {
             for (int i = 0; i < replicas.size(); i++) {
                 running.add(launch(0, i, request, outcomes));
             }
-            long deadline = System.nanoTime() + attemptTimeout.toNanos();
+            long deadline = Strand.nanoTime() + attemptTimeout.toNanos();
             for (int left = replicas.size(); left > 0; left--) {
-                long wait = deadline - System.nanoTime();
+                long wait = deadline - Strand.nanoTime();
                 Outcome<R> o = wait <= 0 ? null : outcomes.receive(Duration.ofNanos(wait));
                 if (o == null) {
                     failures.add(new TimeoutException("no answer within " + attemptTimeout));
@@ -450,13 +449,13 @@ public final class ReplicatedClient<Q, R> {
                 }
                 yield i;
             }
-            case RANDOM -> nthUntried(tried, ThreadLocalRandom.current().nextInt(untried));
+            case RANDOM -> nthUntried(tried, Strand.random().nextInt(untried));
             case LEAST_OUTSTANDING -> {
-                int a = ThreadLocalRandom.current().nextInt(untried);
+                int a = Strand.random().nextInt(untried);
                 if (untried == 1) {
                     yield nthUntried(tried, a);
                 }
-                int b = ThreadLocalRandom.current().nextInt(untried - 1);
+                int b = Strand.random().nextInt(untried - 1);
                 if (b >= a) {
                     b++;
                 }
@@ -490,7 +489,7 @@ public final class ReplicatedClient<Q, R> {
             grown = grown > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : grown * 2;
         }
         cap = Math.max(1, Math.min(cap, grown));
-        return Duration.ofNanos(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1));
+        return Duration.ofNanos(Strand.random().nextLong(cap / 2, cap + 1));
     }
 
     private Duration backoff(int retry) {

@@ -1,5 +1,6 @@
 package io.github.hilos.client;
 
+import io.github.hilos.api.Strand;
 
 /**
  * Caps retries so that a failing service is not hit by a retry storm (Finagle's and gRPC's retry budget): over a
@@ -16,8 +17,8 @@ public final class RetryBudget {
     private final int minPerSecond;
     private final long[] requests = new long[BUCKETS];
     private final long[] retries = new long[BUCKETS];
-    /** The second (System.nanoTime() / 1 s) of the newest bucket. */
-    private long newest = System.nanoTime() / BUCKET_NANOS;
+    /** The second (Strand.nanoTime() / 1 s) of the newest bucket. */
+    private long newest = Strand.nanoTime() / BUCKET_NANOS;
 
     /**
      * Makes a budget over a 10-second window.
@@ -82,7 +83,7 @@ public final class RetryBudget {
 
     /** Empties the buckets that left the window and returns the index of the current second's bucket. */
     private int advance() {
-        long second = System.nanoTime() / BUCKET_NANOS;
+        long second = Strand.nanoTime() / BUCKET_NANOS;
         long gone = Math.min(BUCKETS, second - newest);
         for (long s = newest + 1; gone > 0 && s <= newest + gone; s++) {
             int i = (int) Math.floorMod(s, (long) BUCKETS);

@@ -1,5 +1,7 @@
 package io.github.hilos.server;
 
+import io.github.hilos.api.Strand;
+
 import java.io.IOException;
 import java.time.Duration;
 
@@ -39,7 +41,7 @@ final class AcceptBackoff {
     Duration failed(IOException e) {
         failures++;
         delayMillis = delayMillis == 0 ? FIRST_MILLIS : Math.min(MAX_MILLIS, delayMillis * 2);
-        long now = System.nanoTime();
+        long now = Strand.nanoTime();
         if (failures == 1) {
             LOG.log(System.Logger.Level.WARNING, who + ": accept failed; retrying with back-off up to "
                     + MAX_MILLIS + " ms", e);

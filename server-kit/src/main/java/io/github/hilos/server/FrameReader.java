@@ -1,5 +1,6 @@
 package io.github.hilos.server;
 
+import io.github.hilos.api.Strand;
 import io.github.hilos.net.StrandSocket;
 
 import java.io.EOFException;
@@ -21,7 +22,7 @@ public final class FrameReader {
     private final StrandSocket socket;
     private final ByteBuffer buffer;
     private final int start;
-    /** {@link System#nanoTime()} by which the current read must end, when {@link #hasDeadline}. */
+    /** {@link Strand#nanoTime()} by which the current read must end, when {@link #hasDeadline}. */
     private long deadline;
     private boolean hasDeadline;
 
@@ -125,7 +126,7 @@ public final class FrameReader {
         // nanoTime may be negative and wraps: compare by differences, and treat a century as no deadline
         long nanos = timeout == null ? Long.MAX_VALUE : timeout.toNanos();
         hasDeadline = nanos < Long.MAX_VALUE / 2;
-        deadline = hasDeadline ? System.nanoTime() + nanos : 0;
+        deadline = hasDeadline ? Strand.nanoTime() + nanos : 0;
     }
 
     /**
@@ -162,7 +163,7 @@ public final class FrameReader {
             if (!hasDeadline) {
                 return socket.read(buffer) >= 0;
             }
-            long left = deadline - System.nanoTime();
+            long left = deadline - Strand.nanoTime();
             if (left <= 0) {
                 throw new SocketTimeoutException("the request did not arrive within its deadline");
             }

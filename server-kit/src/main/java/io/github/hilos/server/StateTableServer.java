@@ -126,7 +126,7 @@ public final class StateTableServer<I, O> implements Server {
         boolean pending;
         boolean closeAfterWrite;
         boolean inputEnded;
-        long lastActive = System.nanoTime();
+        long lastActive = Strand.nanoTime();
         long requestStarted;
         long writeStarted;
         boolean closed;
@@ -240,7 +240,7 @@ public final class StateTableServer<I, O> implements Server {
         }
         started.countDown();
         try {
-            long lastSweep = System.nanoTime();
+            long lastSweep = Strand.nanoTime();
             while (!finished()) {
                 try {
                     selector.select(toDecode.isEmpty() ? TICK : Duration.ZERO, this::onReadySafely);
@@ -255,7 +255,7 @@ public final class StateTableServer<I, O> implements Server {
                     if (closing && !shutdownBegun) {
                         beginShutdown();
                     }
-                    long now = System.nanoTime();
+                    long now = Strand.nanoTime();
                     if (now - lastSweep >= TICK.toNanos()) {
                         sweep(now);
                         lastSweep = now;
@@ -280,7 +280,7 @@ public final class StateTableServer<I, O> implements Server {
         if (!shutdownBegun) {
             return false;
         }
-        return connections.isEmpty() || System.nanoTime() - shutdownDeadline >= 0;
+        return connections.isEmpty() || Strand.nanoTime() - shutdownDeadline >= 0;
     }
 
     /**
@@ -341,7 +341,7 @@ public final class StateTableServer<I, O> implements Server {
                     // out of file descriptors, say: pause accepting for a tick rather than spin on the failure
                     LOG.log(System.Logger.Level.WARNING, "accept failed; pausing accepting for " + TICK, e);
                     acceptKey.interestOps(0);
-                    acceptPausedUntil = System.nanoTime() + TICK.toNanos();
+                    acceptPausedUntil = Strand.nanoTime() + TICK.toNanos();
                 }
                 return;
             }
@@ -412,9 +412,9 @@ public final class StateTableServer<I, O> implements Server {
         }
         if (n > 0) {
             if (c.in.position() == n) {
-                c.requestStarted = System.nanoTime(); // the first bytes of a request
+                c.requestStarted = Strand.nanoTime(); // the first bytes of a request
             }
-            c.lastActive = System.nanoTime();
+            c.lastActive = Strand.nanoTime();
         }
         decodeNext(c);
     }
@@ -460,11 +460,11 @@ public final class StateTableServer<I, O> implements Server {
             if (c.inputEnded) {
                 close(c);
             } else if (c.in.position() > 0 && c.requestStarted == 0) {
-                c.requestStarted = System.nanoTime();
+                c.requestStarted = Strand.nanoTime();
             }
             return;
         }
-        c.requestStarted = c.in.position() > 0 ? System.nanoTime() : 0;
+        c.requestStarted = c.in.position() > 0 ? Strand.nanoTime() : 0;
         requests++;
         c.pending = true;
         c.key.interestOps(c.key.interestOps() & ~SelectionKey.OP_READ);
@@ -552,7 +552,7 @@ public final class StateTableServer<I, O> implements Server {
             return;
         }
         c.closeAfterWrite = !keepAlive;
-        c.writeStarted = System.nanoTime();
+        c.writeStarted = Strand.nanoTime();
         if (c.closeAfterWrite) {
             c.key.interestOps(c.key.interestOps() & ~SelectionKey.OP_READ);
         }
@@ -581,7 +581,7 @@ public final class StateTableServer<I, O> implements Server {
             return;
         }
         c.key.interestOps(c.key.interestOps() & ~SelectionKey.OP_WRITE);
-        c.lastActive = System.nanoTime();
+        c.lastActive = Strand.nanoTime();
         if (c.closeAfterWrite || closing) {
             if (c.closeAfterWrite) {
                 lingerThenClose(c);
@@ -648,7 +648,7 @@ public final class StateTableServer<I, O> implements Server {
             close(c);
             return;
         }
-        c.lingerUntil = System.nanoTime() + LINGER_NANOS;
+        c.lingerUntil = Strand.nanoTime() + LINGER_NANOS;
         c.in.clear();
         c.key.interestOps(SelectionKey.OP_READ);
     }
@@ -764,9 +764,9 @@ public final class StateTableServer<I, O> implements Server {
             LOG.log(System.Logger.Level.WARNING, "closing the state-table server", e);
         }
         publishStats();
-        long start = shutdownStarted == 0 ? System.nanoTime() : shutdownStarted;
+        long start = shutdownStarted == 0 ? Strand.nanoTime() : shutdownStarted;
         report = new ShutdownReport(idleClosedAtShutdown, Math.max(0, inFlightAtShutdown - cut.size()),
-                List.copyOf(cut), Duration.ofNanos(System.nanoTime() - start));
+                List.copyOf(cut), Duration.ofNanos(Strand.nanoTime() - start));
         ended.countDown();
     }
 
@@ -780,7 +780,7 @@ public final class StateTableServer<I, O> implements Server {
     public ShutdownReport shutdown(Duration grace) {
         synchronized (shutdownLock) {
             if (!closing) {
-                shutdownStarted = System.nanoTime();
+                shutdownStarted = Strand.nanoTime();
                 shutdownDeadline = shutdownStarted + Math.max(0, grace.toNanos());
                 closing = true;
                 StrandSelector s = selector;

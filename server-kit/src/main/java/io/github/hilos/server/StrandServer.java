@@ -88,7 +88,7 @@ public abstract class StrandServer<I, O> implements Server {
         /** Written by the serving strand before it enters WRITING, read by the reaper after it sees WRITING. */
         volatile long writeStarted;
         /** Written by the serving strand before it enters IDLE, read by the reaper after it sees IDLE. */
-        volatile long idleSince = System.nanoTime();
+        volatile long idleSince = Strand.nanoTime();
 
         Conn(StrandSocket socket, InetAddress source) {
             this.socket = socket;
@@ -287,7 +287,7 @@ public abstract class StrandServer<I, O> implements Server {
                     lingeringClose(connection);
                     return;
                 }
-                c.idleSince = System.nanoTime(); // before IDLE is published: the reaper reads it after seeing IDLE
+                c.idleSince = Strand.nanoTime(); // before IDLE is published: the reaper reads it after seeing IDLE
                 if (!c.state.compareAndSet(Conn.ACTIVE, Conn.IDLE)) {
                     return;
                 }
@@ -346,7 +346,7 @@ public abstract class StrandServer<I, O> implements Server {
         if (response == null) {
             return false;
         }
-        c.writeStarted = System.nanoTime();
+        c.writeStarted = Strand.nanoTime();
         if (!c.state.compareAndSet(Conn.ACTIVE, Conn.WRITING)) {
             return false;
         }
@@ -368,7 +368,7 @@ public abstract class StrandServer<I, O> implements Server {
 
     /** An interim response (HTTP's 100 Continue), written under the write timeout like any response. */
     private void writeInterim(Conn c, java.nio.ByteBuffer bytes) throws IOException {
-        c.writeStarted = System.nanoTime();
+        c.writeStarted = Strand.nanoTime();
         if (!c.state.compareAndSet(Conn.ACTIVE, Conn.WRITING)) {
             throw new java.nio.channels.AsynchronousCloseException();
         }
@@ -389,9 +389,9 @@ public abstract class StrandServer<I, O> implements Server {
         try {
             connection.shutdownOutput();
             java.nio.ByteBuffer sink = java.nio.ByteBuffer.allocate(8192);
-            long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+            long deadline = Strand.nanoTime() + Duration.ofSeconds(1).toNanos();
             for (int total = 0; total < 256 * 1024; ) {
-                long left = deadline - System.nanoTime();
+                long left = deadline - Strand.nanoTime();
                 if (left <= 0) {
                     return;
                 }
@@ -420,7 +420,7 @@ public abstract class StrandServer<I, O> implements Server {
         try {
             while (!closing) {
                 Strand.sleep(tick);
-                long now = System.nanoTime();
+                long now = Strand.nanoTime();
                 for (Conn c : connections) {
                     int state = c.state.get();
                     if (state == Conn.WRITING && now - c.writeStarted > timeout
@@ -489,7 +489,7 @@ public abstract class StrandServer<I, O> implements Server {
     }
 
     private ShutdownReport shutdownOnce(Duration grace) {
-        long start = System.nanoTime();
+        long start = Strand.nanoTime();
         long deadline = start + Math.max(0, grace.toNanos());
         closing = true;
         try {
@@ -513,7 +513,7 @@ public abstract class StrandServer<I, O> implements Server {
         }
         // Polling, not a latch: a connection in flight may go back to idle (its response was written before it
         // saw `closing`), and then it is this loop that closes it. Shutdown is rare; 5 ms steps are cheap.
-        while (!connections.isEmpty() && System.nanoTime() - deadline < 0) {
+        while (!connections.isEmpty() && Strand.nanoTime() - deadline < 0) {
             for (Conn c : connections) {
                 if (c.state.compareAndSet(Conn.IDLE, Conn.CLOSED)) {
                     c.closeQuietly();
@@ -537,12 +537,12 @@ public abstract class StrandServer<I, O> implements Server {
         onClose();
         // Every connection is closed now; a strand still running is stuck in the service (a cut request): it is
         // interrupted so that the service unwinds, as Go cancels a request's context.
-        long joinBy = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        long joinBy = Strand.nanoTime() + Duration.ofSeconds(5).toNanos();
         for (Strand s : strands.snapshot()) {
             try {
                 if (!s.join(Duration.ofMillis(cut.isEmpty() ? 1000 : 50))) {
                     s.interrupt();
-                    if (!s.join(Duration.ofNanos(Math.max(0, joinBy - System.nanoTime())))) {
+                    if (!s.join(Duration.ofNanos(Math.max(0, joinBy - Strand.nanoTime())))) {
                         LOG.log(System.Logger.Level.WARNING, "server strand " + s
                                 + " did not end within 5 s of shutdown, even interrupted");
                     }
@@ -553,7 +553,7 @@ public abstract class StrandServer<I, O> implements Server {
             }
         }
         report = new ShutdownReport(idle, inFlight - cut.size(), List.copyOf(cut),
-                Duration.ofNanos(System.nanoTime() - start));
+                Duration.ofNanos(Strand.nanoTime() - start));
         if (!cut.isEmpty()) {
             LOG.log(System.Logger.Level.WARNING, "shutdown cut " + cut.size() + " connection(s) in flight: " + cut);
         }

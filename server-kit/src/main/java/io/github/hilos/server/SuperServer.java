@@ -117,7 +117,7 @@ public final class SuperServer implements AutoCloseable {
     /** What the reaper knows of one open connection; written by its bridge, read by the reaper. */
     private static final class Activity {
         final boolean process;
-        volatile long lastActive = System.nanoTime();
+        volatile long lastActive = Strand.nanoTime();
         /** When the write in progress started; 0 when none is. */
         volatile long writeStarted;
 
@@ -313,7 +313,7 @@ public final class SuperServer implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            long now = System.nanoTime();
+            long now = Strand.nanoTime();
             for (Service s : services) {
                 for (Map.Entry<StrandSocket, Activity> e : s.open.entrySet()) {
                     Activity a = e.getValue();
@@ -398,7 +398,7 @@ public final class SuperServer implements AutoCloseable {
 
     /** The caps, checked by the acceptor strand; instances and sources are released by the handlers. */
     private static boolean admit(Service s, InetAddress source) {
-        long now = System.nanoTime();
+        long now = Strand.nanoTime();
         long minute = Duration.ofMinutes(1).toNanos();
         while (!s.window.isEmpty() && now - s.window.peekFirst() >= minute) {
             s.window.pollFirst();
@@ -508,7 +508,7 @@ public final class SuperServer implements AutoCloseable {
             ByteBuffer buffer = ByteBuffer.allocate(8192);
             try {
                 while (socket.read(buffer) >= 0) {
-                    activity.lastActive = System.nanoTime();
+                    activity.lastActive = Strand.nanoTime();
                     buffer.flip();
                     byte[] chunk = new byte[buffer.remaining()];
                     buffer.get(chunk);
@@ -523,11 +523,11 @@ public final class SuperServer implements AutoCloseable {
             }
         });
         try {
-            long silentSince = System.nanoTime();
+            long silentSince = Strand.nanoTime();
             for (;;) {
                 byte[] chunk = fromProcess.receive(Duration.ofSeconds(1));
                 if (chunk == null) {
-                    long silent = System.nanoTime() - silentSince;
+                    long silent = Strand.nanoTime() - silentSince;
                     if (closing || !process.isAlive()
                             || inputEnded.get() && silent >= PROCESS_LINGER.toNanos()) {
                         // exited (a child of its may still hold the output pipe open), or silent too long after its
@@ -538,11 +538,11 @@ public final class SuperServer implements AutoCloseable {
                     }
                     continue;
                 }
-                silentSince = System.nanoTime();
-                activity.writeStarted = System.nanoTime();
+                silentSince = Strand.nanoTime();
+                activity.writeStarted = Strand.nanoTime();
                 socket.write(ByteBuffer.wrap(chunk));
                 activity.writeStarted = 0;
-                activity.lastActive = System.nanoTime();
+                activity.lastActive = Strand.nanoTime();
             }
         } catch (io.github.hilos.sync.ChannelClosedException endOfOutput) {
             socket.shutdownOutput();
@@ -583,11 +583,11 @@ public final class SuperServer implements AutoCloseable {
             return;
         }
         tree.forEach(ProcessHandle::destroy);
-        long until = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+        long until = Strand.nanoTime() + Duration.ofSeconds(1).toNanos();
         for (ProcessHandle p : tree) {
             try {
                 // a strand-blocking wait: on a user-level runtime the carrier serves others meanwhile
-                Jacket.await(p.onExit(), Duration.ofNanos(Math.max(1, until - System.nanoTime())));
+                Jacket.await(p.onExit(), Duration.ofNanos(Math.max(1, until - Strand.nanoTime())));
             } catch (InterruptedException e) {
                 tree.forEach(ProcessHandle::destroyForcibly);
                 Strand.current().interrupt();
@@ -662,10 +662,10 @@ public final class SuperServer implements AutoCloseable {
             p.descendants().forEach(ProcessHandle::destroy);
             p.destroy(); // their bridges see the end of output, or the close, and finish
         }
-        long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        long until = Strand.nanoTime() + Duration.ofSeconds(5).toNanos();
         for (Strand s : strands.snapshot()) {
             try {
-                s.join(Duration.ofNanos(Math.max(0, until - System.nanoTime())));
+                s.join(Duration.ofNanos(Math.max(0, until - Strand.nanoTime())));
             } catch (InterruptedException e) {
                 Strand.current().interrupt();
                 return;

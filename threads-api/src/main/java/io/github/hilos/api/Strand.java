@@ -44,6 +44,11 @@ public abstract class Strand {
      * into this package), read by the strand, or by others after a join.
      */
     StrandRuntime runtime;
+    /**
+     * What the strand is parked on ({@link #park(Object)}), or null. Written only by the strand itself (plain);
+     * others read a racy view, for dumps and deadlock reports.
+     */
+    private Object blocker;
 
     /** For runtime implementations. */
     protected Strand() {
@@ -78,6 +83,77 @@ public abstract class Strand {
     /** Waits for this strand's permit, consuming it; may return spuriously (call it in a loop). */
     public static void park() {
         current().parkSelf();
+    }
+
+    /**
+     * Like {@link #park()}, recording what the strand waits for while it is parked, as
+     * {@link java.util.concurrent.locks.LockSupport#park(Object)} does: dumps show it, and a simulation reports a
+     * deadlock as the cycle of strands and the objects they wait for. Hilos' synchronization primitives pass
+     * themselves.
+     *
+     * @param blocker what the strand waits for (a lock, a channel, ...), or null
+     */
+    public static void park(Object blocker) {
+        Strand me = current();
+        me.blocker = blocker;
+        try {
+            me.parkSelf();
+        } finally {
+            me.blocker = null;
+        }
+    }
+
+    /**
+     * Like {@link #parkNanos(long)}, recording what the strand waits for: see {@link #park(Object)}.
+     *
+     * @param blocker what the strand waits for, or null
+     * @param nanos the longest wait; zero or negative returns at once
+     */
+    public static void parkNanos(Object blocker, long nanos) {
+        if (nanos > 0) {
+            Strand me = current();
+            me.blocker = blocker;
+            try {
+                me.parkSelfNanos(nanos);
+            } finally {
+                me.blocker = null;
+            }
+        }
+    }
+
+    /**
+     * Returns what this strand waits for while it is parked in {@link #park(Object)} or one of Hilos' primitives
+     * (a {@code Mutex}, a channel, the completion of a strand it joins, ...), or null. A racy view when asked from
+     * another thread, as for {@link java.util.concurrent.locks.LockSupport#getBlocker(Thread)}.
+     *
+     * @return the blocker, or null
+     */
+    public Object blocker() {
+        return blocker;
+    }
+
+    /**
+     * Reads the clock of the calling strand's runtime, in nanoseconds, as {@link System#nanoTime()} does (only
+     * differences are meaningful): {@code System.nanoTime()} on every runtime but the simulated one, where it is
+     * the simulation's virtual time. Code that measures timeouts and deadlines with it keeps its behaviour on real
+     * runtimes and becomes deterministic under simulation; Hilos' own timeouts use it.
+     *
+     * @return the current time of the runtime's clock
+     */
+    public static long nanoTime() {
+        return Thread.currentThread() instanceof StrandCarrier carrier ? carrier.nanoTime() : System.nanoTime();
+    }
+
+    /**
+     * Returns the random generator of the calling strand's runtime: {@link java.util.concurrent.ThreadLocalRandom}
+     * on every runtime but the simulated one, where it is seeded from the simulation's seed, so that code that
+     * draws from it (jitter, a random replica, a {@code Select} among ready channels) replays with the schedule.
+     *
+     * @return the generator; use it from the calling strand only
+     */
+    public static java.util.random.RandomGenerator random() {
+        return Thread.currentThread() instanceof StrandCarrier carrier ? carrier.random()
+                : java.util.concurrent.ThreadLocalRandom.current();
     }
 
     /**
@@ -200,8 +276,8 @@ public abstract class Strand {
      * @throws InterruptedException if interrupted
      */
     protected void sleepSelf(long nanos) throws InterruptedException {
-        long deadline = System.nanoTime() + nanos;
-        for (long left = nanos; ; left = deadline - System.nanoTime()) {
+        long deadline = Durations.deadline(nanos);
+        for (long left = nanos; ; left = deadline - nanoTime()) {
             if (clearInterruptSelf()) {
                 throw new InterruptedException("interrupted while sleeping: " + name());
             }

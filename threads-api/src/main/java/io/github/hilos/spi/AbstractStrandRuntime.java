@@ -279,7 +279,7 @@ public abstract class AbstractStrandRuntime implements StrandRuntime {
                 return true;
             }
             // Another close() is shutting the runtime down: true only once its threads have ended.
-            return nanos == Long.MAX_VALUE ? awaitShutdown() : shutdownDone.awaitNanos(deadline - System.nanoTime());
+            return nanos == Long.MAX_VALUE ? awaitShutdown() : shutdownDone.awaitNanos(deadline - Strand.nanoTime());
         } catch (InterruptedException e) {
             Strand.current().interrupt();
             return false;

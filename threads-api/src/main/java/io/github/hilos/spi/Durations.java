@@ -37,7 +37,7 @@ public final class Durations {
      * @return the deadline on the {@link System#nanoTime()} clock
      */
     public static long deadline(long nanos) {
-        // Capped so that deadline - System.nanoTime() never overflows for the life of the process.
-        return System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 4);
+        // Capped so that deadline - Strand.nanoTime() never overflows for the life of the process.
+        return io.github.hilos.api.Strand.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 4);
     }
 }

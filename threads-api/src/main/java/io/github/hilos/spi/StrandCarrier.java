@@ -39,4 +39,33 @@ public interface StrandCarrier {
     default NetProvider net() {
         return NetProvider.blocking();
     }
+
+    /**
+     * Returns the clock of this carrier's runtime, in nanoseconds, as {@link System#nanoTime()} does (only
+     * differences are meaningful). Every runtime but a simulated one returns {@code System.nanoTime()}; a simulated
+     * runtime returns its virtual time. Called only on the carrier itself; read through {@link Strand#nanoTime()}.
+     *
+     * @return the current time of the runtime's clock
+     */
+    default long nanoTime() {
+        return System.nanoTime();
+    }
+
+    /**
+     * Returns the random generator for the mounted strand: {@link java.util.concurrent.ThreadLocalRandom} except on
+     * a simulated runtime, where it is seeded. Read through {@link Strand#random()}.
+     *
+     * @return the generator
+     */
+    default java.util.random.RandomGenerator random() {
+        return java.util.concurrent.ThreadLocalRandom.current();
+    }
+
+    /**
+     * Called by Hilos' synchronization primitives at points where a simulated runtime may switch to another
+     * strand (after a lock is released, before a channel operation, ...), to reach more interleavings than parks
+     * alone give; a no-op elsewhere. Reached only while {@link SwitchPoints#enabled()}.
+     */
+    default void switchPoint() {
+    }
 }

@@ -136,14 +136,14 @@ public final class StrandCompletion {
                 throw new InterruptedException("interrupted while joining");
             }
             if (timed) {
-                long left = deadline - System.nanoTime();
+                long left = deadline - Strand.nanoTime();
                 if (left <= 0) {
                     node.cancelled = true;
                     return false;
                 }
-                Strand.parkNanos(left);
+                Strand.parkNanos(this, left);
             } else {
-                Strand.park();
+                Strand.park(this);
             }
         }
         return true;

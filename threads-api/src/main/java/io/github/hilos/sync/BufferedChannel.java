@@ -1,6 +1,7 @@
 package io.github.hilos.sync;
 
 import io.github.hilos.api.Strand;
+import io.github.hilos.spi.SwitchPoints;
 import io.github.hilos.spi.Durations;
 
 import java.time.Duration;
@@ -72,6 +73,7 @@ final class BufferedChannel<T> implements Channel<T> {
     }
 
     private boolean sendNanos(T value, long nanos) throws InterruptedException {
+        SwitchPoints.reached();
         Objects.requireNonNull(value, "channel values must not be null");
         if (Strand.interrupted()) {
             throw new InterruptedException("interrupted before sending on " + this);
@@ -91,7 +93,7 @@ final class BufferedChannel<T> implements Channel<T> {
         if (status != FULL || nanos == 0) {
             return checkSent(status);
         }
-        int outcome = w.await(nanos, true);
+        int outcome = w.await(nanos, true, this);
         if (outcome == Waiter.SERVED) {
             if (w.item == CLOSED) {
                 throw closedForSend();
@@ -135,6 +137,7 @@ final class BufferedChannel<T> implements Channel<T> {
     }
 
     private T receiveNanos(long nanos) throws InterruptedException {
+        SwitchPoints.reached();
         if (Strand.interrupted()) {
             throw new InterruptedException("interrupted before receiving on " + this);
         }
@@ -152,7 +155,7 @@ final class BufferedChannel<T> implements Channel<T> {
         if (got != EMPTY || nanos == 0) {
             return got == EMPTY ? null : checkReceived(got);
         }
-        int outcome = w.await(nanos, true);
+        int outcome = w.await(nanos, true, this);
         if (outcome == Waiter.SERVED) {
             return checkReceived(w.item);
         }

@@ -1,6 +1,7 @@
 package io.github.hilos.sync;
 
 import io.github.hilos.api.Strand;
+import io.github.hilos.spi.SwitchPoints;
 import io.github.hilos.spi.Durations;
 
 import java.lang.invoke.MethodHandles;
@@ -45,6 +46,7 @@ public final class CountDownLatch {
 
     /** Counts down by one; the count-down that reaches zero wakes every waiter. No effect at zero. */
     public void countDown() {
+        SwitchPoints.reached();
         for (;;) {
             long seen = (long) COUNT.getVolatile(this);
             if (seen == 0) {
@@ -112,7 +114,7 @@ public final class CountDownLatch {
         } finally {
             lock.unlock();
         }
-        int outcome = w.await(nanos, true);
+        int outcome = w.await(nanos, true, this);
         if (outcome != Waiter.SERVED) {
             lock.lock();
             try {

@@ -1,6 +1,7 @@
 package io.github.hilos.sync;
 
 import io.github.hilos.api.Strand;
+import io.github.hilos.spi.SwitchPoints;
 import io.github.hilos.spi.Durations;
 
 import java.lang.invoke.MethodHandles;
@@ -133,6 +134,7 @@ public final class Mutex implements Lock {
     }
 
     private int acquire(long nanos, boolean interruptible) {
+        SwitchPoints.reached();
         Strand me = Strand.current();
         if (OWNER.getVolatile(this) == me) {
             reenter();
@@ -161,7 +163,7 @@ public final class Mutex implements Lock {
         } finally {
             lock.unlock();
         }
-        int outcome = w.await(nanos, interruptible);
+        int outcome = w.await(nanos, interruptible, this);
         if (outcome == Waiter.SERVED) {
             assert OWNER.getVolatile(this) == me;
             holds = 1;
@@ -199,14 +201,14 @@ public final class Mutex implements Lock {
                 keptInterrupt = true;
             }
             if (timed) {
-                long left = deadline - System.nanoTime();
+                long left = deadline - Strand.nanoTime();
                 if (left <= 0) {
                     outcome = Waiter.TIMED_OUT;
                     break;
                 }
-                Strand.parkNanos(left);
+                Strand.parkNanos(this, left);
             } else {
-                Strand.park();
+                Strand.park(this);
             }
         }
         Waiter next = unlinkWaiter(w);
@@ -242,6 +244,17 @@ public final class Mutex implements Lock {
             return;
         }
         release();
+        SwitchPoints.reached();
+    }
+
+    /**
+     * Returns the strand that holds this mutex, or null: a racy view, for diagnostics (a simulation's deadlock
+     * report names the holder of each lock in the cycle).
+     *
+     * @return the owner, or null when unlocked
+     */
+    public Strand owner() {
+        return owner;
     }
 
     /** Gives up ownership entirely; the caller is the owner and has already set {@code holds} to zero. */
@@ -388,7 +401,7 @@ public final class Mutex implements Lock {
             if (outcome == Waiter.INTERRUPTED) {
                 throw new InterruptedException("interrupted while awaiting a condition");
             }
-            long left = deadline - System.nanoTime();
+            long left = deadline - Strand.nanoTime();
             // Signalled, but reacquiring the lock took past the deadline: still report "signalled" (positive).
             return outcome == Waiter.SERVED ? Math.max(1, left) : Math.min(0, left);
         }
@@ -424,7 +437,7 @@ public final class Mutex implements Lock {
             int saved = holds;
             holds = 0;
             release();
-            int outcome = nanos <= 0 ? (w.tryCancel() ? Waiter.TIMED_OUT : Waiter.SERVED) : w.await(nanos, interruptible);
+            int outcome = nanos <= 0 ? (w.tryCancel() ? Waiter.TIMED_OUT : Waiter.SERVED) : w.await(nanos, interruptible, this);
             boolean interruptedMeanwhile = Strand.interrupted();
             acquire(Long.MAX_VALUE, false);
             holds = saved;

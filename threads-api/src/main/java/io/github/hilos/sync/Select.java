@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
 
 /**
  * Waits on several channel operations and performs exactly one of them, as Go's {@code select}:
@@ -151,7 +151,7 @@ public final class Select {
                 }
             }
             checkNotAllSkipped(skipped);
-            long left = timed ? deadline - System.nanoTime() : Long.MAX_VALUE;
+            long left = timed ? deadline - Strand.nanoTime() : Long.MAX_VALUE;
             if (left <= 0) {
                 return -1;
             }
@@ -208,7 +208,7 @@ public final class Select {
                 continue;
             }
             Waiter any = firstNonNull(waiters);
-            int outcome = any.await(left, true);
+            int outcome = any.await(left, true, this);
             for (int i = 0; i < n; i++) {
                 if (waiters[i] != null) {
                     cases.get(i).channel.removeWaiter(waiters[i]);
@@ -286,7 +286,7 @@ public final class Select {
 
     /** A uniformly random permutation of the case indexes (Fisher-Yates), so every ready case is equally likely. */
     private static void shuffle(int[] order) {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
+        RandomGenerator random = Strand.random();
         for (int i = 0; i < order.length; i++) {
             int j = random.nextInt(i + 1);
             order[i] = order[j];

@@ -1,6 +1,7 @@
 package io.github.hilos.sync;
 
 import io.github.hilos.api.Strand;
+import io.github.hilos.spi.SwitchPoints;
 import io.github.hilos.spi.Durations;
 
 import java.lang.invoke.MethodHandles;
@@ -109,6 +110,7 @@ public final class Semaphore {
     }
 
     private int acquireNanos(int n, long nanos) {
+        SwitchPoints.reached();
         if (Strand.interrupted()) {
             return Waiter.INTERRUPTED;
         }
@@ -128,7 +130,7 @@ public final class Semaphore {
         } finally {
             lock.unlock();
         }
-        int outcome = w.await(nanos, true);
+        int outcome = w.await(nanos, true, this);
         if (outcome != Waiter.SERVED) {
             lock.lock();
             try {
@@ -172,6 +174,7 @@ public final class Semaphore {
                 lock.unlock();
             }
         }
+        SwitchPoints.reached();
     }
 
     /** Serves waiters from the head while the permits suffice. Called with {@code lock} held. */

@@ -105,10 +105,11 @@ final class Waiter {
      *
      * @param nanos the longest wait, {@link Long#MAX_VALUE} for none
      * @param interruptible whether an interrupt ends the wait; if not, the interrupt is kept for later
+     * @param blocker what the strand waits for, recorded while it is parked ({@link Strand#blocker()})
      * @return {@link #SERVED}, {@link #TIMED_OUT} or {@link #INTERRUPTED} (status cleared); when a server wins
      *     the race with a timeout or an interrupt, SERVED, with the interrupt status set again
      */
-    int await(long nanos, boolean interruptible) {
+    int await(long nanos, boolean interruptible, Object blocker) {
         assert Strand.current() == strand;
         boolean timed = nanos != Long.MAX_VALUE;
         long deadline = timed ? Durations.deadline(nanos) : 0L;
@@ -127,16 +128,16 @@ final class Waiter {
                 }
             }
             if (timed) {
-                long left = deadline - System.nanoTime();
+                long left = deadline - Strand.nanoTime();
                 if (left <= 0) {
                     if (tryCancel()) {
                         outcome = TIMED_OUT;
                     }
                     break;
                 }
-                Strand.parkNanos(left);
+                Strand.parkNanos(blocker, left);
             } else {
-                Strand.park();
+                Strand.park(blocker);
             }
         }
         if (keptInterrupt) {
