@@ -3,7 +3,7 @@
  * thread. Needs {@code --add-exports java.base/jdk.internal.vm=io.github.hilos.ult} (on the class path:
  * {@code =ALL-UNNAMED}).
  */
-// "module": the qualified export names hybrid-scheduler, which is compiled after this module.
+// "module": the qualified exports name hybrid-scheduler and simulation, which are compiled after this module.
 @SuppressWarnings("module")
 module io.github.hilos.ult {
     requires transitive io.github.hilos.api;
@@ -14,6 +14,8 @@ module io.github.hilos.ult {
     exports io.github.hilos.ult;
     // The seam to the M:N scheduler: for hybrid-scheduler only, not public API.
     exports io.github.hilos.ult.seam to io.github.hilos.hybrid;
+    // Continuations for the simulation runtime, behind a plain type: not public API.
+    exports io.github.hilos.ult.internal.cont to io.github.hilos.sim;
 
     provides io.github.hilos.spi.RuntimeProvider with io.github.hilos.ult.UltRuntimeProvider;
 }

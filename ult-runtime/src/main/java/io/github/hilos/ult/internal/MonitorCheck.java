@@ -22,7 +22,7 @@ import java.util.Set;
  * {@code =io.github.hilos.ult}); without it the check asks the JVM's {@code ThreadMXBean} instead, which is exact
  * but costs about 100 microseconds a park.
  */
-final class MonitorCheck {
+public final class MonitorCheck {
 
     /** The system property's default for every runtime opened in this JVM. */
     static final boolean DEFAULT = Boolean.getBoolean("hilos.checkMonitors");
@@ -72,8 +72,13 @@ final class MonitorCheck {
         }
     }
 
-    /** The innermost monitor the current thread holds, described, or null. */
-    static String heldMonitor() {
+    /**
+     * Describes a monitor the calling thread holds in its current frames (for a strand: its continuation's), or
+     * returns null.
+     *
+     * @return the monitor's class and the frame that locked it, or null
+     */
+    public static String heldMonitor() {
         if (LIVE_WALKER != null) {
             Optional<String> found = LIVE_WALKER.walk(frames -> frames
                     .map(MonitorCheck::describeMonitorOf)
