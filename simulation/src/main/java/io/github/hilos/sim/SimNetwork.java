@@ -281,7 +281,7 @@ public final class SimNetwork {
                 }
                 throw new ClosedByInterruptException();
             }
-            Strand.parkNanos(this, until - world.now);
+            Strand.parkNanos("the network", until - world.now);
         }
     }
 
@@ -365,8 +365,18 @@ public final class SimNetwork {
         return new InetSocketAddress(host, a.getPort());
     }
 
+    /** A simulated socket, as traces name it. */
+    interface Socket {
+        /**
+         * Names the socket in a trace.
+         *
+         * @return a description with its addresses
+         */
+        String describe();
+    }
+
     /** Strands parked on a socket; woken all at once (they re-check their condition). */
-    private abstract static class Waitable {
+    private abstract static class Waitable implements Socket {
         final ArrayList<SimStrand> waiters = new ArrayList<>(2);
 
         void wakeAll() {
@@ -430,8 +440,8 @@ public final class SimNetwork {
         }
 
         @Override
-        public String toString() {
-            return "Listener[" + address + "]";
+        public String describe() {
+            return "the listener " + address.getAddress().getHostAddress() + ":" + address.getPort();
         }
     }
 
@@ -717,8 +727,9 @@ public final class SimNetwork {
         }
 
         @Override
-        public String toString() {
-            return "Connection[" + local + " -> " + remote + "]";
+        public String describe() {
+            return "the socket " + local.getAddress().getHostAddress() + ":" + local.getPort() + " -> "
+                    + remote.getAddress().getHostAddress() + ":" + remote.getPort();
         }
     }
 }

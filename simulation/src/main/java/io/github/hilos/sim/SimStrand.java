@@ -125,6 +125,26 @@ final class SimStrand extends Strand {
     }
 
     @Override
+    protected void sleepSelf(long nanos) throws InterruptedException {
+        long deadline = world.now + nanos;
+        for (;;) {
+            if (clearInterruptSelf()) {
+                throw new InterruptedException("interrupted while sleeping: " + name);
+            }
+            long left = deadline - world.now;
+            if (left <= 0) {
+                return;
+            }
+            if (permit) {
+                permit = false; // an unpark meant for a park: a sleep ignores it, as a spurious wakeup
+                continue;
+            }
+            world.park(this, "a sleep", left);
+            permit = false;
+        }
+    }
+
+    @Override
     protected void yieldSelf() {
         world.yield(this);
     }

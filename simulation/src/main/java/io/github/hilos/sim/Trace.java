@@ -73,7 +73,7 @@ final class Trace {
             case PARK -> who + " parks" + (e.a == null ? "" : e.a instanceof StrandCompletion
                     ? " on the end of " + (e.b == null ? "a strand" : ((SimStrand) e.b).label())
                     : " on " + nameOf(e.a) + (e.b == null ? "" : " held by " + ((SimStrand) e.b).label()));
-            case WAKE -> who + " is woken" + (e.a == null ? "" : " by " + ((SimStrand) e.a).label());
+            case WAKE -> who + " is woken by " + (e.a == null ? "the network" : ((SimStrand) e.a).label());
             case TIMEOUT -> who + " wakes: its timed park expired";
             case YIELD -> who + " yields";
             case END -> who + " ends";
@@ -93,6 +93,12 @@ final class Trace {
         if (o instanceof StrandCompletion c) {
             SimStrand target = world.ownerOf(c);
             return target == null ? "the end of a strand" : "the end of " + target.label();
+        }
+        if (o instanceof String what) {
+            return what; // the runtime's own waits: "a sleep", "the network"
+        }
+        if (o instanceof SimNetwork.Socket socket) {
+            return socket.describe();
         }
         return names.computeIfAbsent(o, k -> {
             String kind = k.getClass().getSimpleName();
