@@ -114,6 +114,7 @@ class UltBehaviourTest {
             Tck.awaitCondition("strand parked", () -> rt.dump().contains("waiting-on-latch [parked]"));
             String dump = rt.dump();
             assertTrue(dump.contains("CountDownLatch.await"), dump);
+            assertTrue(dump.contains("waiting-on-latch [parked] on CountDownLatch[count 1]"), "what it waits for: " + dump);
             assertTrue(dump.contains("policy fifo"), dump);
             release.countDown();
             awaitEnd(waiting);

@@ -33,6 +33,18 @@ final class LiveStrands {
         s.livePrev = null;
     }
 
+    /** What a parked strand waits for, as the dump shows it: the primitive's own description (a mutex names its owner). */
+    private static String describe(Object blocker) {
+        if (blocker instanceof io.github.hilos.spi.StrandCompletion) {
+            return "the end of a strand (join)";
+        }
+        try {
+            return String.valueOf(blocker);
+        } catch (RuntimeException e) {
+            return blocker.getClass().getName();
+        }
+    }
+
     /** Whether no strand is bound to the carrier. */
     boolean isEmpty() {
         return head == null;
@@ -52,6 +64,10 @@ final class LiveStrands {
         for (UltStrand s = head; s != null; s = s.liveNext) {
             out.append("  #").append(s.id()).append(' ').append(s.name()).append(" [")
                     .append(UltStrand.stateName(s.state())).append(']');
+            Object blocker = s.blocker();
+            if (blocker != null) {
+                out.append(" on ").append(describe(blocker));
+            }
             if (s == mounted) {
                 out.append(" (mounted)\n");
                 for (StackTraceElement e : carrierThread.getStackTrace()) {
