@@ -11,12 +11,12 @@ import java.util.Set;
  */
 record SimSettings(long seed, boolean pct, int pctDepth, int pctSteps, boolean switchPoints, long jacketNanos,
                    long minLatencyNanos, long maxLatencyNanos, double faultRate, boolean failOnLeaks,
-                   long maxSteps, long maxVirtualNanos, boolean checkMonitors) {
+                   long maxSteps, long maxVirtualNanos, boolean checkMonitors, boolean realTime) {
 
     /** Every setting a {@code sim} runtime knows. */
     static final Set<String> NAMES = Set.of("seed", "strategy", "pct.depth", "pct.steps", "switch.points",
             "jacket.us", "latency.min.us", "latency.max.us", "faults", "leaks", "max.steps", "max.time.s",
-            "check.monitors");
+            "check.monitors", "time");
 
     static SimSettings of(RuntimeOptions options) {
         Map<String, String> s = options.settings();
@@ -52,7 +52,15 @@ record SimSettings(long seed, boolean pct, int pctDepth, int pctSteps, boolean s
                 positive(s, "max.steps", 10_000_000),
                 positive(s, "max.time.s", 30L * 24 * 3600) * 1_000_000_000L,
                 Boolean.parseBoolean(s.getOrDefault("check.monitors",
-                        Boolean.toString(io.github.hilos.ult.internal.cont.Coroutine.CHECK_MONITORS))));
+                        Boolean.toString(io.github.hilos.ult.internal.cont.Coroutine.CHECK_MONITORS))),
+                realTime(s.getOrDefault("time", "virtual")));
+    }
+
+    private static boolean realTime(String time) {
+        if (!time.equals("virtual") && !time.equals("real")) {
+            throw new IllegalArgumentException("setting time of runtime 'sim' is '" + time + "'; use virtual or real");
+        }
+        return time.equals("real");
     }
 
     private static long micros(Map<String, String> s, String name, long defaultMicros) {

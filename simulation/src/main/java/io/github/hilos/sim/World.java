@@ -276,10 +276,7 @@ final class World {
 
     /** Moves the clock to the next timer and fires what is due; false when there is no timer. */
     private boolean advanceTime() {
-        Timer t;
-        while ((t = timers.peek()) != null && t.cancelled) {
-            timers.poll();
-        }
+        Timer t = nextTimer();
         if (t == null) {
             return false;
         }
@@ -420,10 +417,18 @@ final class World {
         }
     }
 
-    /** Runs as an open runtime: until stopped, waiting for other threads when nothing can run. */
+    /**
+     * Runs as an open runtime: until stopped, waiting for other threads when nothing can run. With {@code time=real}
+     * the clock follows the real one (timers fire when their real time comes), so that other threads' timing
+     * means what it says; with virtual time it jumps when nothing can run, whatever other threads are about to do.
+     */
     void runOpen() {
         thread = Thread.currentThread();
+        long realStart = System.nanoTime();
         while (!stopping) {
+            if (settings.realTime()) {
+                now = Math.max(now, EPOCH + System.nanoTime() - realStart);
+            }
             drainInbox();
             fireDueTimers();
             SimStrand next = pick();
@@ -431,10 +436,30 @@ final class World {
                 run(next);
                 continue;
             }
-            if (inbox.isEmpty() && !advanceTime()) {
+            if (!inbox.isEmpty()) {
+                continue;
+            }
+            if (!settings.realTime()) {
+                if (!advanceTime()) {
+                    LockSupport.park(this);
+                }
+                continue;
+            }
+            Timer t = nextTimer();
+            if (t == null) {
                 LockSupport.park(this);
+            } else if (t.deadline > now) {
+                LockSupport.parkNanos(this, t.deadline - now);
             }
         }
+    }
+
+    private Timer nextTimer() {
+        Timer t;
+        while ((t = timers.peek()) != null && t.cancelled) {
+            timers.poll();
+        }
+        return t;
     }
 
     private void deadlock() {
