@@ -50,6 +50,9 @@ public final class Hilos {
               http [--connections 64] [--threads 2] [--duration 10s] [--chart FILE.svg]
                   HTTP hello with keep-alive under wrk (from the system's packages): server-kit configurations
                   beside Netty 4.2 and the JDK HttpServer on virtual threads, each in its own JVM
+              simulate [--schedules 20000]
+                  deterministic simulation: schedules/s of a 10-strand test beside the same test run on ult,
+                  the real time of a one-hour virtual sleep, and 100 replays of one seed compared
               jmh [JMH options]
                   the JMH suites (StrandBenchmarks, PeerBenchmarks, RawContinuationFloor), failing on error;
                   for example: jmh StrandBenchmarks.nullFork -p runtime=ult,jdk-virtual
@@ -93,6 +96,7 @@ public final class Hilos {
                 case "serve" -> ServeCommand.run(rest, out, err);
                 case "servers" -> ServersExperiment.run(rest, out, err);
                 case "http" -> HttpCompare.run(rest, out, err);
+                case "simulate" -> SimulateCommand.run(rest, out, err);
                 case "jmh" -> {
                     List<String> jmhArgs = new ArrayList<>(List.of("-foe", "true"));
                     jmhArgs.addAll(rest);

@@ -48,7 +48,7 @@ class HilosCliTest {
             assertTrue(r.err().startsWith("hilos: ") && r.err().contains("usage: hilos"), r.err());
             assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
         }
-        assertTrue(run("skynet", "--runtime", "nope").err().contains("known runtimes: hybrid, jdk-virtual, klt, ult"));
+        assertTrue(run("skynet", "--runtime", "nope").err().contains("known runtimes: hybrid, jdk-virtual, klt, sim, ult"));
         Result help = run("help");
         assertEquals(0, help.code());
         assertTrue(help.out().contains("table [--quick]"));
@@ -75,6 +75,16 @@ class HilosCliTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("x the time on ult"), r.out());
         assertTrue(r.out().contains("hybrid takes"), r.out());
+    }
+
+    @Test
+    void simulateReportsRatesAndReplays() {
+        Result r = run("simulate", "--schedules", "200");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("schedules/s"), r.out());
+        assertTrue(r.out().contains("sim/ult"), r.out());
+        assertTrue(r.out().contains("of 100 identical"), r.out());
+        assertTrue(r.out().contains(": 100 of 100 identical"), "replays are identical: " + r.out());
     }
 
     @Test
