@@ -118,6 +118,19 @@ final class SimCarrier extends Thread implements StrandCarrier {
     }
 
     @Override
+    public <T> java.util.concurrent.CompletableFuture<T> jacketAsync(Callable<T> task) {
+        java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
+        world.runtime.spawn("jacket-async", () -> {
+            try {
+                result.complete(world.jacket(task));
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        return result;
+    }
+
+    @Override
     public NetProvider net() {
         return world.network.provider;
     }

@@ -187,6 +187,16 @@ class SchedulesTest {
     }
 
     @Test
+    void jacketAsyncRunsInAStrandOfTheSimulation() {
+        Simulation.settings().jacketDuration(Duration.ofSeconds(2)).run(9, runtime -> {
+            java.util.concurrent.CompletableFuture<String> pending = Jacket.async(() -> Strand.current().name());
+            assertEquals("jacket-async", Jacket.await(pending));
+            assertEquals(Duration.ofSeconds(2), SimRuntime.of(runtime).elapsed());
+            return null;
+        });
+    }
+
+    @Test
     void anExceptionInAnyStrandFailsTheRunWithTheStrandNamed() {
         SimulationFailure f = assertThrows(SimulationFailure.class, () -> Simulation.run(5, runtime -> {
             runtime.spawn("thrower", () -> {

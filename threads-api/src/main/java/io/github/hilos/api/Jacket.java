@@ -36,7 +36,8 @@ public final class Jacket {
      * Runs a blocking call in the background and returns its result as a {@link java.util.concurrent.CompletionStage}:
      * the asynchronous call a non-blocking design waits for (a state-table server's transition, a
      * {@code CompletableFuture} pipeline). The call runs on a JDK virtual thread of its own, which blocks nothing
-     * of any runtime; the caller does not wait. The stage completes with the call's value or its exception.
+     * of any runtime (under simulation: in a strand of the simulation, as a jacketed call); the caller does not
+     * wait. The stage completes with the call's value or its exception.
      *
      * @param task the blocking call
      * @param <T> its result type
@@ -44,6 +45,20 @@ public final class Jacket {
      */
     public static <T> java.util.concurrent.CompletableFuture<T> async(Callable<T> task) {
         Objects.requireNonNull(task, "task");
+        if (Thread.currentThread() instanceof StrandCarrier carrier && carrier.currentStrand() != null) {
+            return carrier.jacketAsync(task);
+        }
+        return onVirtualThread(task);
+    }
+
+    /**
+     * What {@link #async} does by default: the call on a JDK virtual thread of its own.
+     *
+     * @param task the blocking call
+     * @param <T> its result type
+     * @return the pending result
+     */
+    public static <T> java.util.concurrent.CompletableFuture<T> onVirtualThread(Callable<T> task) {
         java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
         Thread.ofVirtual().name("hilos-jacket-async").start(() -> {
             try {

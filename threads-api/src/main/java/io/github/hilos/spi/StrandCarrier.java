@@ -32,6 +32,18 @@ public interface StrandCarrier {
     }
 
     /**
+     * Starts a blocking call in the background for the mounted strand ({@link io.github.hilos.api.Jacket#async}).
+     * By default on a JDK virtual thread of its own; a simulated runtime runs it in a strand of its own.
+     *
+     * @param task the blocking call
+     * @param <T> its result type
+     * @return the pending result
+     */
+    default <T> java.util.concurrent.CompletableFuture<T> jacketAsync(Callable<T> task) {
+        return io.github.hilos.api.Jacket.onVirtualThread(task);
+    }
+
+    /**
      * Returns the socket implementation for strands of this carrier.
      *
      * @return the provider
