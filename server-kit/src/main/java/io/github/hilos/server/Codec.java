@@ -95,6 +95,64 @@ public interface Codec<I, O> {
     }
 
     /**
+     * A parser of requests fed the bytes of one connection as they arrive, keeping its state between calls: what the
+     * state-table server uses. It consumes the bytes it has parsed from the buffer it is given (all of them, for a
+     * resumable decoder) and returns a request once one is complete.
+     *
+     * @param <I> the request type
+     */
+    @FunctionalInterface
+    interface Decoder<I> {
+
+        /**
+         * Parses what {@code buffer} holds, from its position.
+         *
+         * @param buffer the bytes received; the position advances over what was consumed
+         * @return a complete request, or null when more bytes are needed
+         * @throws IOException if the bytes are not a valid request (the codec's {@link #error} answers it)
+         */
+        I decode(ByteBuffer buffer) throws IOException;
+
+        /**
+         * Returns, once, bytes to send before the request is complete ({@code 100 Continue}), or null.
+         *
+         * @return the bytes, or null
+         */
+        default ByteBuffer interim() {
+            return null;
+        }
+
+        /**
+         * Tells whether the current request's body has started (it has a deadline of its own).
+         *
+         * @return whether it has
+         */
+        default boolean inBody() {
+            return false;
+        }
+
+        /**
+         * Tells whether bytes of a request are held by the decoder (a request has started).
+         *
+         * @return whether one has
+         */
+        default boolean started() {
+            return false;
+        }
+    }
+
+    /**
+     * Makes a decoder for one connection of a non-blocking server. By default it calls {@link #decode(ByteBuffer)}
+     * on the bytes buffered so far, which parses them again on every call: fine for short frames; a codec whose
+     * requests may be large (HTTP) returns a resumable one.
+     *
+     * @return the decoder
+     */
+    default Decoder<I> decoder() {
+        return this::decode;
+    }
+
+    /**
      * The most bytes one request may take on the wire under this codec's limits. A non-blocking server never
      * buffers more than this for one connection's request: past it, the request cannot be one the codec accepts.
      * The default, 16 MiB, suits a codec without limits of its own; Hilos' codecs return their own bound.

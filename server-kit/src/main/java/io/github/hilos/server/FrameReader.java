@@ -153,6 +153,26 @@ public final class FrameReader {
         }
     }
 
+    /**
+     * Returns the buffer itself, positioned at the next unread byte, for a decoder that consumes from it directly
+     * (HTTP's resumable decoder); call {@link #fillMore()} when it needs more.
+     *
+     * @return the buffer
+     */
+    public ByteBuffer buffered() {
+        return buffer;
+    }
+
+    /**
+     * Reads more bytes into the buffer (the unread ones are kept), within the deadline.
+     *
+     * @return false at end of stream (always, for bytes in memory)
+     * @throws IOException on a socket error or timeout
+     */
+    public boolean fillMore() throws IOException {
+        return fill();
+    }
+
     /** Fills the buffer with what the socket has, within the deadline; false at end of stream. */
     private boolean fill() throws IOException {
         if (socket == null) {

@@ -134,14 +134,23 @@ public final class StateTableServer<I, O> implements Server {
         long lingerUntil;
         int lingerDrained;
 
+        /** Parses this connection's requests as their bytes arrive (resumable for HTTP). */
+        final Codec.Decoder<I> decoder;
+
         Conn(SocketChannel channel, InetAddress source) {
             this.channel = channel;
             this.source = source;
             this.in = ByteBuffer.allocate(limits.readBufferBytes());
+            this.decoder = codec.decoder();
+        }
+
+        /** Whether part of a request has arrived: in the buffer, or held by the decoder. */
+        boolean midRequest() {
+            return in.position() > 0 || decoder.started();
         }
 
         boolean idle() {
-            return !pending && out.isEmpty() && in.position() == 0;
+            return !pending && out.isEmpty() && !midRequest();
         }
 
         String describe() {
@@ -443,7 +452,7 @@ public final class StateTableServer<I, O> implements Server {
         c.in.flip();
         I request;
         try {
-            request = codec.decode(c.in);
+            request = c.decoder.decode(c.in);
         } catch (IOException malformed) {
             c.in.compact();
             failedRequests++;
@@ -459,12 +468,20 @@ public final class StateTableServer<I, O> implements Server {
         if (request == null) {
             if (c.inputEnded) {
                 close(c);
-            } else if (c.in.position() > 0 && c.requestStarted == 0) {
+                return;
+            }
+            if (c.midRequest() && c.requestStarted == 0) {
                 c.requestStarted = Strand.nanoTime();
+            }
+            ByteBuffer interim = c.decoder.interim();
+            if (interim != null) { // 100 Continue: the client waits for it before sending the body
+                c.out.add(interim);
+                c.writeStarted = Strand.nanoTime();
+                flush(c);
             }
             return;
         }
-        c.requestStarted = c.in.position() > 0 ? Strand.nanoTime() : 0;
+        c.requestStarted = c.midRequest() ? Strand.nanoTime() : 0;
         requests++;
         c.pending = true;
         c.key.interestOps(c.key.interestOps() & ~SelectionKey.OP_READ);
@@ -710,7 +727,7 @@ public final class StateTableServer<I, O> implements Server {
                     writeTimeouts++;
                     close(c);
                 }
-            } else if (!c.pending && c.in.position() > 0) {
+            } else if (!c.pending && c.midRequest()) {
                 if (now - c.requestStarted > limits.requestTimeout().toNanos()) {
                     failedRequests++;
                     respond(c, null, codec.error(new SocketTimeoutException("the request did not arrive within "

@@ -183,6 +183,35 @@ class StateTableServerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"klt", "ult"})
+    void expectContinueAndATrickledBodyOnTheStateTable(String name) throws Exception {
+        StateMachine<HttpRequest, HttpResponse> sizes = StateMachine.immediate(r -> HttpResponse.ok(r.path() + " "
+                + r.body().length));
+        try (StrandRuntime rt = open(name, RuntimeOptions.defaults());
+             StateTableServer<HttpRequest, HttpResponse> server = StateTableServer.start(rt, ANY, HttpCodec.strict(),
+                     sizes);
+             Socket s = new Socket()) {
+            s.connect(server.localAddress(), 10_000);
+            s.setSoTimeout(10_000);
+            s.setTcpNoDelay(true);
+            int size = 3000;
+            s.getOutputStream().write(("PUT /e HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: " + size
+                    + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            byte[] interim = s.getInputStream().readNBytes("HTTP/1.1 100 Continue\r\n\r\n".length());
+            assertEquals("HTTP/1.1 100 Continue\r\n\r\n", new String(interim, StandardCharsets.ISO_8859_1),
+                    "the interim answer, before the body is sent");
+            for (int i = 0; i < size; i++) { // a trickled body: each byte its own segment, parsed once
+                s.getOutputStream().write('x');
+                s.getOutputStream().flush();
+            }
+            s.getOutputStream().write("GET /next HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(all.contains("\r\n\r\n/e " + size) && all.endsWith("\r\n\r\n/next 0"), all);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"klt", "ult"})
     void aSlowLorisIsCutAndShutdownFinishesWhatIsInFlight(String name) throws Exception {
         ServerLimits limits = ServerLimits.DEFAULTS.withRequestTimeout(Duration.ofMillis(400));
         CompletableFuture<String> gate = new CompletableFuture<>();

@@ -34,12 +34,12 @@ import java.util.Set;
  */
 public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
 
-    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "TRACE",
+    static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "TRACE",
             "PATCH");
-    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     /** Empty lines tolerated before a request line (RFC 9112 2.2 asks for at least one). */
-    private static final int LEADING_EMPTY_LINES = 2;
-    private static final int MAX_CHUNK_LINE = 4096;
+    static final int LEADING_EMPTY_LINES = 2;
+    static final int MAX_CHUNK_LINE = 4096;
 
     private final HttpLimits limits;
 
@@ -88,109 +88,44 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
 
     @Override
     public HttpRequest read(FrameReader in) throws IOException {
-        String requestLine = null;
-        for (int empty = 0; requestLine == null; empty++) {
-            String raw = line(in, limits.maxRequestLineBytes() + 2, 414, "request line too long");
-            if (raw == null) {
-                return null;
+        HttpDecoder decoder = new HttpDecoder(limits);
+        boolean bodyDeadline = false;
+        for (;;) {
+            HttpRequest request = decoder.decode(in.buffered());
+            if (request != null) {
+                return request;
             }
-            String text = crlfLine(raw);
-            if (!text.isEmpty()) {
-                requestLine = text;
-            } else if (empty >= LEADING_EMPTY_LINES) {
-                throw bad("empty lines instead of a request line");
+            ByteBuffer interim = decoder.interim();
+            if (interim != null) {
+                in.writeInterim(interim);
             }
-        }
-        int sp1 = requestLine.indexOf(' ');
-        int sp2 = sp1 < 0 ? -1 : requestLine.indexOf(' ', sp1 + 1);
-        if (sp1 <= 0 || sp2 < 0 || requestLine.indexOf(' ', sp2 + 1) >= 0) {
-            throw bad("request line is not 'method SP target SP version'");
-        }
-        String method = requestLine.substring(0, sp1);
-        String target = requestLine.substring(sp1 + 1, sp2);
-        String version = requestLine.substring(sp2 + 1);
-        if (!HttpSyntax.isToken(method)) {
-            throw bad("method is not a token");
-        }
-        checkTarget(target);
-        if (version.length() != 8 || !version.startsWith("HTTP/") || !isDigit(version.charAt(5))
-                || version.charAt(6) != '.' || !isDigit(version.charAt(7))) {
-            throw bad("malformed HTTP version");
-        }
-        if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {
-            throw new HttpException(505, "HTTP version not supported: " + version);
-        }
-        if (!method.equals("GET") && !METHODS.contains(method)) {
-            throw new HttpException(501, "method not implemented: " + method);
-        }
-        checkTargetForm(target);
-        if (target.equals("*") && !method.equals("OPTIONS")) {
-            throw bad("'*' is a target for OPTIONS only");
-        }
-        HttpHeaders headers = fields(in, true);
-        boolean http11 = version.equals("HTTP/1.1");
-
-        if (headers.has(HttpHeaders.HOST_REPEATED)) {
-            throw bad("repeated Host");
-        }
-        if (headers.has(HttpHeaders.HOST)) {
-            checkHost(headers.first("Host"));
-        } else if (http11) {
-            throw bad("HTTP/1.1 request without Host");
-        }
-
-        java.util.List<String> te = headers.has(HttpHeaders.TRANSFER_ENCODING) ? headers.all("Transfer-Encoding")
-                : java.util.List.of();
-        java.util.List<String> cl = headers.has(HttpHeaders.CONTENT_LENGTH) ? headers.all("Content-Length")
-                : java.util.List.of();
-        boolean chunked = false;
-        long length = 0;
-        if (!te.isEmpty()) {
-            if (!cl.isEmpty()) {
-                throw bad("both Content-Length and Transfer-Encoding");
+            if (decoder.inBody() && !bodyDeadline) {
+                in.deadline(limits.bodyTimeout()); // the body has a deadline of its own
+                bodyDeadline = true;
             }
-            if (!http11) {
-                throw bad("Transfer-Encoding in HTTP/1.0");
-            }
-            chunked = checkCodings(te);
-        } else if (!cl.isEmpty()) {
-            length = contentLength(cl);
-        }
-        if (length > limits.maxBodyBytes()) {
-            throw new HttpException(413, "body of " + length + " bytes; the limit is " + limits.maxBodyBytes());
-        }
-
-        String expect = headers.has(HttpHeaders.EXPECT) ? headers.first("Expect") : null;
-        if (expect != null) {
-            if (!expect.equalsIgnoreCase("100-continue") || headers.all("Expect").size() > 1) {
-                throw new HttpException(417, "unsupported expectation: " + expect);
-            }
-            if (http11 && (chunked || length > 0)) {
-                in.writeInterim(ByteBuffer.wrap(CONTINUE));
+            if (!in.fillMore()) {
+                if (!decoder.started()) {
+                    return null; // a clean end between requests
+                }
+                throw new EOFException("end of stream inside a request");
             }
         }
-
-        byte[] body;
-        if (chunked || length > 0) {
-            in.deadline(limits.bodyTimeout());
-            body = chunked ? chunkedBody(in) : fixedBody(in, (int) length);
-        } else {
-            body = new byte[0];
-        }
-        return new HttpRequest(method, target, version, headers, body);
     }
 
-    /** Reads a line; a clean end of stream is null, an overlong line the given status. */
-    private static String line(FrameReader in, int max, int status, String tooLong) throws IOException {
-        try {
-            return in.readLatin1Line(max);
-        } catch (FrameTooLargeException e) {
-            throw new HttpException(status, tooLong);
-        }
+    /**
+     * A resumable parser of this codec's requests, for a server that feeds it bytes as they arrive (the state-table
+     * server): total work linear in a request's size however it is split, and {@code 100 Continue} through
+     * {@link Codec.Decoder#interim()}.
+     *
+     * @return a decoder for one connection
+     */
+    @Override
+    public Codec.Decoder<HttpRequest> decoder() {
+        return new HttpDecoder(limits);
     }
 
     /** The text of a line that must end in CR (its LF is gone) and hold no other CR. */
-    private static String crlfLine(String raw) throws HttpException {
+    static String crlfLine(String raw) throws HttpException {
         int cr = raw.indexOf('\r');
         if (cr != raw.length() - 1 || cr < 0) {
             throw bad(cr < 0 ? "bare LF: lines end with CRLF" : "CR inside a line");
@@ -198,7 +133,7 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
         return raw.substring(0, cr);
     }
 
-    private static void checkTarget(String target) throws HttpException {
+    static void checkTarget(String target) throws HttpException {
         if (target.isEmpty()) {
             throw bad("empty target");
         }
@@ -213,7 +148,7 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
         }
     }
 
-    private static void checkTargetForm(String target) throws HttpException {
+    static void checkTargetForm(String target) throws HttpException {
         if (target.charAt(0) == '/') {
             return; // origin form, nearly every request
         }
@@ -234,7 +169,7 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
         }
     }
 
-    private static void checkHost(String host) throws HttpException {
+    static void checkHost(String host) throws HttpException {
         for (int i = 0; i < host.length(); i++) {
             char c = host.charAt(i);
             if (c >= 128 || !HOST_CHARS[c]) {
@@ -244,7 +179,7 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
     }
 
     /** True when the body is chunked; otherwise throws (chunked must be last, and only once). */
-    private static boolean checkCodings(java.util.List<String> fields) throws HttpException {
+    static boolean checkCodings(java.util.List<String> fields) throws HttpException {
         java.util.List<String> codings = new java.util.ArrayList<>();
         for (String f : fields) {
             for (String member : f.split(",", -1)) {
@@ -275,7 +210,7 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
         return true;
     }
 
-    private static long contentLength(java.util.List<String> fields) throws HttpException {
+    static long contentLength(java.util.List<String> fields) throws HttpException {
         long length = -1;
         for (String f : fields) {
             for (String member : f.split(",", -1)) {
@@ -298,107 +233,6 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
             }
         }
         return length;
-    }
-
-    /**
-     * Header fields (or a chunked body's trailers) up to the empty line, within the limits.
-     *
-     * @param headerBlock true for the header block (431 over the limits), false for trailers (also 431)
-     */
-    private HttpHeaders fields(FrameReader in, boolean headerBlock) throws IOException {
-        HttpHeaders.Builder headers = new HttpHeaders.Builder();
-        int budget = limits.maxHeaderBytes();
-        for (;;) {
-            String raw = line(in, budget, 431, headerBlock ? "header block too large" : "trailers too large");
-            if (raw == null) {
-                throw new EOFException("end of stream inside the header block");
-            }
-            budget -= raw.length() + 1;
-            String text = crlfLine(raw);
-            if (text.isEmpty()) {
-                return headers.build();
-            }
-            if (HttpSyntax.isOws(text.charAt(0))) {
-                throw bad("obs-fold (a line starting with whitespace)");
-            }
-            int colon = text.indexOf(':');
-            if (colon <= 0) {
-                throw bad(colon == 0 ? "empty field name" : "field without a colon");
-            }
-            String name = text.substring(0, colon);
-            if (!HttpSyntax.isToken(name)) {
-                throw bad("field name is not a token (whitespace before the colon?)");
-            }
-            int start = colon + 1;
-            int end = text.length();
-            while (start < end && HttpSyntax.isOws(text.charAt(start))) {
-                start++;
-            }
-            while (end > start && HttpSyntax.isOws(text.charAt(end - 1))) {
-                end--;
-            }
-            for (int i = start; i < end; i++) {
-                if (!HttpSyntax.isFieldValueChar(text.charAt(i))) {
-                    throw bad("control character in the value of " + name);
-                }
-            }
-            if (headers.size() == limits.maxHeaderFields()) {
-                throw new HttpException(431, "more than " + limits.maxHeaderFields() + " fields");
-            }
-            headers.add(name, text.substring(start, end));
-        }
-    }
-
-    /**
-     * Reads a body of {@code length} bytes into an array that grows with the bytes that came (64 KiB first, then
-     * doubling), so that a client announcing a large body and sending nothing does not hold that memory.
-     */
-    private static byte[] fixedBody(FrameReader in, int length) throws IOException {
-        byte[] body = new byte[Math.min(length, 64 * 1024)];
-        int filled = 0;
-        while (filled < length) {
-            if (filled == body.length) {
-                body = java.util.Arrays.copyOf(body, (int) Math.min(length, 2L * body.length));
-            }
-            int n = body.length - filled;
-            in.readFully(body, filled, n);
-            filled += n;
-        }
-        return body;
-    }
-
-    private byte[] chunkedBody(FrameReader in) throws IOException {
-        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
-        // The chunk lines (sizes and extensions) and the CRLFs after each chunk's data count against one budget
-        // of maxHeaderBytes, so that framing cannot make a request arbitrarily larger than its body: a request's
-        // bytes on the wire stay under maxRequestBytes().
-        long framing = 0;
-        for (;;) {
-            String raw = line(in, MAX_CHUNK_LINE, 400, "chunk line too long");
-            if (raw == null) {
-                throw new EOFException("end of stream inside a chunked body");
-            }
-            framing += raw.length() + 2 + 2; // this line with its CRLF, and the CRLF after its data
-            if (framing > limits.maxHeaderBytes()) {
-                throw new HttpException(413, "chunk framing (sizes and extensions) over " + limits.maxHeaderBytes()
-                        + " bytes");
-            }
-            long size = chunkSize(crlfLine(raw));
-            if (size == 0) {
-                fields(in, false); // trailers: checked like headers, then dropped
-                return body.toByteArray();
-            }
-            if (size > limits.maxBodyBytes() - body.size()) { // not body.size() + size: that can overflow
-                throw new HttpException(413, "chunked body over " + limits.maxBodyBytes() + " bytes");
-            }
-            byte[] chunk = fixedBody(in, (int) size);
-            body.write(chunk, 0, chunk.length);
-            byte[] end = new byte[2];
-            in.readFully(end, 0, 2);
-            if (end[0] != '\r' || end[1] != '\n') {
-                throw bad("chunk data not followed by CRLF");
-            }
-        }
     }
 
     /** {@code chunk-size [ chunk-ext ]}: hex digits, then {@code *( BWS ";" BWS name [ BWS "=" BWS value ] )}. */
@@ -474,11 +308,11 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
         return i;
     }
 
-    private static boolean isDigit(char c) {
+    static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
     }
 
-    private static HttpException bad(String reason) {
+    static HttpException bad(String reason) {
         return new HttpException(400, reason);
     }
 
