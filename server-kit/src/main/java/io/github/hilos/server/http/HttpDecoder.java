@@ -183,25 +183,35 @@ final class HttpDecoder implements Codec.Decoder<HttpRequest> {
     private String line(ByteBuffer in, int max, int status, String tooLong) throws HttpException {
         int pos = in.position();
         int limit = in.limit();
-        if (pos < limit) {
+        if (partialLength == 0 && pos < limit && in.hasArray()) { // the usual case: the whole line is in the buffer
             started = true;
-        }
-        int lf = -1;
-        if (in.hasArray()) {
             byte[] a = in.array();
             int base = in.arrayOffset();
             for (int i = pos; i < limit; i++) {
                 if (a[base + i] == '\n') {
-                    lf = i;
-                    break;
+                    if (i - pos + 1 > max) {
+                        throw new HttpException(status, tooLong);
+                    }
+                    in.position(i + 1);
+                    return new String(a, base + pos, i - pos, StandardCharsets.ISO_8859_1);
                 }
             }
-        } else {
-            for (int i = pos; i < limit; i++) {
-                if (in.get(i) == '\n') {
-                    lf = i;
-                    break;
-                }
+        }
+        return lineAcrossBuffers(in, max, status, tooLong);
+    }
+
+    /** {@link #line} when the line started in an earlier buffer or does not end in this one. */
+    private String lineAcrossBuffers(ByteBuffer in, int max, int status, String tooLong) throws HttpException {
+        int pos = in.position();
+        int limit = in.limit();
+        if (pos < limit) {
+            started = true;
+        }
+        int lf = -1;
+        for (int i = pos; i < limit; i++) {
+            if (in.get(i) == '\n') {
+                lf = i;
+                break;
             }
         }
         if (lf < 0) {
@@ -220,19 +230,13 @@ final class HttpDecoder implements Codec.Decoder<HttpRequest> {
         if (partialLength + n + 1 > max) {
             throw new HttpException(status, tooLong);
         }
-        String text;
-        if (partialLength == 0 && in.hasArray()) { // the usual case: the whole line is in the buffer
-            text = new String(in.array(), in.arrayOffset() + pos, n, StandardCharsets.ISO_8859_1);
-            in.position(lf + 1);
-        } else {
-            if (partial.length < partialLength + n) {
-                partial = java.util.Arrays.copyOf(partial, partialLength + n);
-            }
-            in.get(partial, partialLength, n);
-            in.get(); // the LF
-            text = new String(partial, 0, partialLength + n, StandardCharsets.ISO_8859_1);
-            partialLength = 0;
+        if (partial.length < partialLength + n) {
+            partial = java.util.Arrays.copyOf(partial, partialLength + n);
         }
+        in.get(partial, partialLength, n);
+        in.get(); // the LF
+        String text = new String(partial, 0, partialLength + n, StandardCharsets.ISO_8859_1);
+        partialLength = 0;
         return text;
     }
 
