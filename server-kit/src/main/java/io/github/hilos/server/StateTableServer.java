@@ -111,7 +111,53 @@ public final class StateTableServer<I, O> implements Server {
         }
     }
 
-    /** A connection: IDLE (no request bytes), READING (part of one), PENDING (in the table), WRITING. */
+    /**
+     * The phases of a connection. The selector's interest follows the phase: a connection reads only while it waits
+     * for a request (or drains before closing), so bytes that come while its request is in the table or its answer
+     * is being written wait in the kernel (back-pressure), and answers go out in order.
+     */
+    private enum Phase {
+        /** No bytes of a request yet. */
+        IDLE("idle", SelectionKey.OP_READ),
+        /** Part of a request has come (in the buffer, or held by the decoder). */
+        READING("reading a request", SelectionKey.OP_READ),
+        /** Its request is in the table: the state machine has it. */
+        PENDING("handling a request", 0),
+        /** Writing an answer (or a 100 Continue); then back to {@link #IDLE} or {@link #READING}. */
+        WRITING("writing a response", SelectionKey.OP_WRITE),
+        /** Writing its last answer; then {@link #LINGERING}. */
+        WRITING_LAST("writing its last response", SelectionKey.OP_WRITE),
+        /** Half-closed after its last answer: reading and dropping input until the client closes. */
+        LINGERING("lingering before it closes", SelectionKey.OP_READ),
+        /** Closed. */
+        CLOSED("closed", 0);
+
+        final String description;
+        final int interest;
+
+        Phase(String description, int interest) {
+            this.description = description;
+            this.interest = interest;
+        }
+    }
+
+    /**
+     * Moves a connection to {@code next} and sets its interest ops to the phase's (no reading once the client's
+     * input ended, except while lingering).
+     */
+    private void to(Conn c, Phase next) {
+        c.phase = next;
+        if (next == Phase.CLOSED) {
+            return;
+        }
+        int interest = next.interest;
+        if (c.inputEnded && interest == SelectionKey.OP_READ && next != Phase.LINGERING) {
+            interest = 0;
+        }
+        c.key.interestOps(interest);
+    }
+
+    /** A connection and its phase ({@link Phase}). */
     private final class Conn {
         final SocketChannel channel;
         final InetAddress source;
@@ -123,14 +169,14 @@ public final class StateTableServer<I, O> implements Server {
         java.nio.channels.FileChannel sending;
         long sendPosition;
         long sendEnd;
-        boolean pending;
-        boolean closeAfterWrite;
+        /** Where the connection is; changed only by {@link #to}, which also sets its interest ops. */
+        Phase phase = Phase.IDLE;
+        /** The client has closed its output: no request will follow the ones already received. */
         boolean inputEnded;
         long lastActive = Strand.nanoTime();
         long requestStarted;
         long writeStarted;
-        boolean closed;
-        /** Lingering after its last response (half-closed, input drained and dropped) until then; 0: not. */
+        /** While {@link Phase#LINGERING}: when it ends. */
         long lingerUntil;
         int lingerDrained;
 
@@ -150,12 +196,11 @@ public final class StateTableServer<I, O> implements Server {
         }
 
         boolean idle() {
-            return !pending && out.isEmpty() && !midRequest();
+            return phase == Phase.IDLE;
         }
 
         String describe() {
-            return source.getHostAddress() + (pending ? " (handling a request)" : out.isEmpty()
-                    ? " (reading a request)" : " (writing a response)");
+            return source.getHostAddress() + " (" + phase.description + ")";
         }
     }
 
@@ -329,13 +374,13 @@ public final class StateTableServer<I, O> implements Server {
     }
 
     private void onReady(Conn c, StrandSelector.Key key) {
-        if (c.closed) {
+        if (c.phase == Phase.CLOSED) {
             return;
         }
         if ((key.readyOps() & SelectionKey.OP_WRITE) != 0) {
             flush(c);
         }
-        if (!c.closed && (key.readyOps() & SelectionKey.OP_READ) != 0) {
+        if (c.phase != Phase.CLOSED && (key.readyOps() & SelectionKey.OP_READ) != 0) {
             readFrom(c);
         }
     }
@@ -387,14 +432,17 @@ public final class StateTableServer<I, O> implements Server {
     }
 
     private void readFrom(Conn c) {
-        if (c.lingerUntil != 0) {
-            drainLingering(c);
-            return;
-        }
-        if (c.pending || !c.out.isEmpty() || c.closeAfterWrite) {
-            // busy with a request or its answer: leave further bytes in the kernel (back-pressure)
-            c.key.interestOps(c.key.interestOps() & ~SelectionKey.OP_READ);
-            return;
+        switch (c.phase) {
+            case LINGERING -> {
+                drainLingering(c);
+                return;
+            }
+            case IDLE, READING -> {
+                // read below
+            }
+            default -> {
+                return; // a readiness reported before the phase changed: its interest is set already
+            }
         }
         int n;
         try {
@@ -412,16 +460,13 @@ public final class StateTableServer<I, O> implements Server {
         }
         if (n < 0) {
             c.inputEnded = true;
-            if (!c.pending && c.out.isEmpty()) {
-                close(c);
-            } else {
-                c.key.interestOps(c.key.interestOps() & ~SelectionKey.OP_READ);
-            }
+            close(c); // between requests, or inside one that will never end
             return;
         }
         if (n > 0) {
-            if (c.in.position() == n) {
+            if (c.phase == Phase.IDLE) {
                 c.requestStarted = Strand.nanoTime(); // the first bytes of a request
+                to(c, Phase.READING);
             }
             c.lastActive = Strand.nanoTime();
         }
@@ -446,8 +491,8 @@ public final class StateTableServer<I, O> implements Server {
 
     /** Decodes the next request from the connection's buffer, if it is not busy with one. */
     private void decodeNext(Conn c) {
-        if (c.pending || !c.out.isEmpty() || c.closed) {
-            return;
+        if (c.phase != Phase.IDLE && c.phase != Phase.READING) {
+            return; // busy with a request or an answer: pipelined bytes wait
         }
         c.in.flip();
         I request;
@@ -470,21 +515,26 @@ public final class StateTableServer<I, O> implements Server {
                 close(c);
                 return;
             }
-            if (c.midRequest() && c.requestStarted == 0) {
-                c.requestStarted = Strand.nanoTime();
+            if (c.midRequest()) {
+                if (c.requestStarted == 0) {
+                    c.requestStarted = Strand.nanoTime();
+                }
+                if (c.phase == Phase.IDLE) {
+                    to(c, Phase.READING);
+                }
             }
             ByteBuffer interim = c.decoder.interim();
             if (interim != null) { // 100 Continue: the client waits for it before sending the body
                 c.out.add(interim);
                 c.writeStarted = Strand.nanoTime();
+                to(c, Phase.WRITING);
                 flush(c);
             }
             return;
         }
         c.requestStarted = c.midRequest() ? Strand.nanoTime() : 0;
         requests++;
-        c.pending = true;
-        c.key.interestOps(c.key.interestOps() & ~SelectionKey.OP_READ);
+        to(c, Phase.PENDING);
         Entry e = new Entry(nextId++, c, request);
         table.put(e.id, e);
         StateMachine.Transition<O> t;
@@ -501,8 +551,7 @@ public final class StateTableServer<I, O> implements Server {
         switch (t) {
             case StateMachine.Reply<O> reply -> {
                 table.remove(e.id);
-                e.conn.pending = false;
-                if (e.conn.closed) {
+                if (e.conn.phase == Phase.CLOSED) {
                     return; // the client left; nobody to answer
                 }
                 boolean keepAlive = !closing && !e.conn.inputEnded && codec.keepAlive(e.request, reply.response());
@@ -543,11 +592,10 @@ public final class StateTableServer<I, O> implements Server {
 
     private void fail(Entry e, Exception failed) {
         table.remove(e.id);
-        e.conn.pending = false;
         failedRequests++;
         logQuietly("the service failed on request " + e.id + " from " + e.conn.describe()
                 + "; the client gets the codec's error answer", failed);
-        if (!e.conn.closed) {
+        if (e.conn.phase != Phase.CLOSED) {
             respond(e.conn, null, codec.serviceFailed(failed), false);
         }
     }
@@ -568,11 +616,8 @@ public final class StateTableServer<I, O> implements Server {
             close(c);
             return;
         }
-        c.closeAfterWrite = !keepAlive;
         c.writeStarted = Strand.nanoTime();
-        if (c.closeAfterWrite) {
-            c.key.interestOps(c.key.interestOps() & ~SelectionKey.OP_READ);
-        }
+        to(c, keepAlive ? Phase.WRITING : Phase.WRITING_LAST);
         flush(c);
     }
 
@@ -588,8 +633,7 @@ public final class StateTableServer<I, O> implements Server {
                     done = sendFile(c, (FileRegion) part);
                 }
                 if (!done) {
-                    c.key.interestOps(c.key.interestOps() | SelectionKey.OP_WRITE);
-                    return;
+                    return; // the socket is full: the phase's interest is OP_WRITE
                 }
                 c.out.poll();
             }
@@ -597,19 +641,16 @@ public final class StateTableServer<I, O> implements Server {
             close(c);
             return;
         }
-        c.key.interestOps(c.key.interestOps() & ~SelectionKey.OP_WRITE);
         c.lastActive = Strand.nanoTime();
-        if (c.closeAfterWrite || closing) {
-            if (c.closeAfterWrite) {
-                lingerThenClose(c);
-            } else {
-                close(c);
-            }
+        if (c.phase == Phase.WRITING_LAST) {
+            lingerThenClose(c);
             return;
         }
-        if (!c.inputEnded) {
-            c.key.interestOps(c.key.interestOps() | SelectionKey.OP_READ);
+        if (closing) {
+            close(c); // an answer begun before the shutdown: the connection ends with it
+            return;
         }
+        to(c, c.midRequest() ? Phase.READING : Phase.IDLE);
         toDecode.add(c); // a pipelined request may already be in the buffer: the loop decodes it
     }
 
@@ -667,7 +708,7 @@ public final class StateTableServer<I, O> implements Server {
         }
         c.lingerUntil = Strand.nanoTime() + LINGER_NANOS;
         c.in.clear();
-        c.key.interestOps(SelectionKey.OP_READ);
+        to(c, Phase.LINGERING);
     }
 
     /** Reads and drops a lingering connection's input; closes it at its end or past the budget. */
@@ -690,10 +731,10 @@ public final class StateTableServer<I, O> implements Server {
     }
 
     private void close(Conn c) {
-        if (c.closed) {
+        if (c.phase == Phase.CLOSED) {
             return;
         }
-        c.closed = true;
+        to(c, Phase.CLOSED);
         closeSending(c);
         c.key.cancel();
         try {
@@ -718,23 +759,33 @@ public final class StateTableServer<I, O> implements Server {
             }
         }
         for (Conn c : List.copyOf(connections)) {
-            if (c.lingerUntil != 0) {
-                if (now - c.lingerUntil >= 0) {
-                    close(c); // lingered its second: the client keeps sending, or never closes
+            switch (c.phase) {
+                case LINGERING -> {
+                    if (now - c.lingerUntil >= 0) {
+                        close(c); // lingered its second: the client keeps sending, or never closes
+                    }
                 }
-            } else if (!c.out.isEmpty()) {
-                if (now - c.writeStarted > limits.writeTimeout().toNanos()) {
-                    writeTimeouts++;
-                    close(c);
+                case WRITING, WRITING_LAST -> {
+                    if (now - c.writeStarted > limits.writeTimeout().toNanos()) {
+                        writeTimeouts++;
+                        close(c);
+                    }
                 }
-            } else if (!c.pending && c.midRequest()) {
-                if (now - c.requestStarted > limits.requestTimeout().toNanos()) {
-                    failedRequests++;
-                    respond(c, null, codec.error(new SocketTimeoutException("the request did not arrive within "
-                            + limits.requestTimeout())), false);
+                case READING -> {
+                    if (now - c.requestStarted > limits.requestTimeout().toNanos()) {
+                        failedRequests++;
+                        respond(c, null, codec.error(new SocketTimeoutException("the request did not arrive within "
+                                + limits.requestTimeout())), false);
+                    }
                 }
-            } else if (!c.pending && now - c.lastActive > limits.idleTimeout().toNanos()) {
-                close(c);
+                case IDLE -> {
+                    if (now - c.lastActive > limits.idleTimeout().toNanos()) {
+                        close(c);
+                    }
+                }
+                default -> {
+                    // PENDING: the state machine's time; CLOSED: gone
+                }
             }
         }
     }
@@ -753,7 +804,7 @@ public final class StateTableServer<I, O> implements Server {
             LOG.log(System.Logger.Level.WARNING, "closing the listener", e);
         }
         for (Conn c : List.copyOf(connections)) {
-            if (c.lingerUntil != 0) {
+            if (c.phase == Phase.LINGERING) {
                 continue; // answered already and draining: closing it now could reset its response; sweep ends it
             }
             if (c.idle()) {
