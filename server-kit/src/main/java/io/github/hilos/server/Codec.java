@@ -139,6 +139,13 @@ public interface Codec<I, O> {
         default boolean started() {
             return false;
         }
+
+        /**
+         * The connection ended: gives back what the decoder held for a request in progress (its memory
+         * reservation). The servers call it when they drop a connection.
+         */
+        default void release() {
+        }
     }
 
     /**

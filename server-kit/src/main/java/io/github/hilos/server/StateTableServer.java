@@ -735,6 +735,7 @@ public final class StateTableServer<I, O> implements Server {
             return;
         }
         to(c, Phase.CLOSED);
+        c.decoder.release();
         closeSending(c);
         c.key.cancel();
         try {

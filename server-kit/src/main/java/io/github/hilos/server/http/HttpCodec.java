@@ -2,6 +2,7 @@ package io.github.hilos.server.http;
 
 import io.github.hilos.net.StrandSocket;
 import io.github.hilos.server.Codec;
+import io.github.hilos.server.MemoryBudget;
 import io.github.hilos.server.FileRegion;
 import io.github.hilos.server.FileStreaming;
 import io.github.hilos.server.FrameReader;
@@ -42,9 +43,11 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
     static final int MAX_CHUNK_LINE = 4096;
 
     private final HttpLimits limits;
+    private final MemoryBudget budget;
 
-    private HttpCodec(HttpLimits limits) {
+    private HttpCodec(HttpLimits limits, MemoryBudget budget) {
         this.limits = Objects.requireNonNull(limits, "limits");
+        this.budget = Objects.requireNonNull(budget, "budget");
     }
 
     /**
@@ -53,7 +56,7 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
      * @return the codec
      */
     public static HttpCodec strict() {
-        return new HttpCodec(HttpLimits.DEFAULTS);
+        return new HttpCodec(HttpLimits.DEFAULTS, MemoryBudget.shared());
     }
 
     /**
@@ -63,7 +66,20 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
      * @return the codec
      */
     public static HttpCodec strict(HttpLimits limits) {
-        return new HttpCodec(limits);
+        return new HttpCodec(limits, MemoryBudget.shared());
+    }
+
+    /**
+     * The strict codec with the given limits and memory budget for request bodies in progress (the default is
+     * {@link MemoryBudget#shared()}, a quarter of the heap): a body that would take the budget past its size is
+     * answered {@code 503} and its connection closed.
+     *
+     * @param limits the limits
+     * @param budget the budget, shared by every connection decoded with this codec
+     * @return the codec
+     */
+    public static HttpCodec strict(HttpLimits limits, MemoryBudget budget) {
+        return new HttpCodec(limits, budget);
     }
 
     /**
@@ -88,7 +104,16 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
 
     @Override
     public HttpRequest read(FrameReader in) throws IOException {
-        HttpDecoder decoder = new HttpDecoder(limits);
+        HttpDecoder decoder = new HttpDecoder(limits, budget);
+        try {
+            return read(in, decoder);
+        } catch (IOException | RuntimeException | Error failed) {
+            decoder.release(); // a request that will not complete gives its memory back
+            throw failed;
+        }
+    }
+
+    private HttpRequest read(FrameReader in, HttpDecoder decoder) throws IOException {
         boolean bodyDeadline = false;
         for (;;) {
             HttpRequest request = decoder.decode(in.buffered());
@@ -121,7 +146,7 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
      */
     @Override
     public Codec.Decoder<HttpRequest> decoder() {
-        return new HttpDecoder(limits);
+        return new HttpDecoder(limits, budget);
     }
 
     /** The text of a line that must end in CR (its LF is gone) and hold no other CR. */

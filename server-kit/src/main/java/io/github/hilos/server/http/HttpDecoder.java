@@ -1,6 +1,7 @@
 package io.github.hilos.server.http;
 
 import io.github.hilos.server.Codec;
+import io.github.hilos.server.MemoryBudget;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,6 +28,9 @@ final class HttpDecoder implements Codec.Decoder<HttpRequest> {
     private static final int FIRST_BODY_ARRAY = 64 * 1024;
 
     private final HttpLimits limits;
+    private final MemoryBudget budget;
+    /** What this request's body holds of the budget. */
+    private long reserved;
     private Phase phase = Phase.REQUEST_LINE;
     /** The bytes of a line that has not ended yet, and how many. */
     private byte[] partial = NO_BODY;
@@ -51,7 +55,27 @@ final class HttpDecoder implements Codec.Decoder<HttpRequest> {
     private boolean inBody;
 
     HttpDecoder(HttpLimits limits) {
+        this(limits, MemoryBudget.shared());
+    }
+
+    HttpDecoder(HttpLimits limits, MemoryBudget budget) {
         this.limits = limits;
+        this.budget = budget;
+    }
+
+    /** Reserves memory for a body's growth; past the budget the request is answered 503. */
+    private void reserve(long bytes) throws HttpException {
+        if (!budget.tryReserve(bytes)) {
+            throw new HttpException(503, "the server holds as many request bodies as its memory budget allows ("
+                    + budget.limit() + " bytes); try again later");
+        }
+        reserved += bytes;
+    }
+
+    @Override
+    public void release() {
+        budget.release(reserved);
+        reserved = 0;
     }
 
     @Override
@@ -86,8 +110,9 @@ final class HttpDecoder implements Codec.Decoder<HttpRequest> {
                 case FIXED_BODY -> {
                     int n = Math.min(in.remaining(), bodyLength - bodyFilled);
                     if (bodyFilled + n > body.length) {
-                        body = java.util.Arrays.copyOf(body, (int) Math.min(bodyLength,
-                                Math.max(bodyFilled + (long) n, 2L * body.length)));
+                        int grown = (int) Math.min(bodyLength, Math.max(bodyFilled + (long) n, 2L * body.length));
+                        reserve(grown - body.length);
+                        body = java.util.Arrays.copyOf(body, grown);
                     }
                     in.get(body, bodyFilled, n);
                     bodyFilled += n;
@@ -125,6 +150,7 @@ final class HttpDecoder implements Codec.Decoder<HttpRequest> {
                 case CHUNK_DATA -> {
                     int n = (int) Math.min(in.remaining(), chunkLeft);
                     if (n > 0) {
+                        reserve(n);
                         if (in.hasArray()) {
                             chunks.write(in.array(), in.arrayOffset() + in.position(), n);
                             in.position(in.position() + n);
@@ -370,6 +396,7 @@ final class HttpDecoder implements Codec.Decoder<HttpRequest> {
         if (length > 0) {
             phase = Phase.FIXED_BODY;
             bodyLength = (int) length;
+            reserve(Math.min(bodyLength, FIRST_BODY_ARRAY));
             body = new byte[Math.min(bodyLength, FIRST_BODY_ARRAY)];
             bodyFilled = 0;
             inBody = true;
@@ -379,6 +406,7 @@ final class HttpDecoder implements Codec.Decoder<HttpRequest> {
     }
 
     private HttpRequest finish(byte[] requestBody) {
+        release(); // the body is the service's now
         HttpRequest request = new HttpRequest(method, target, version, headers, requestBody);
         phase = Phase.REQUEST_LINE;
         started = false;

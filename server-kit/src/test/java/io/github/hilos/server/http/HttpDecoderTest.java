@@ -109,4 +109,27 @@ class HttpDecoderTest {
         assertEquals("abc", new String(decoder.decode(ByteBuffer.wrap("abc".getBytes(StandardCharsets.US_ASCII)))
                 .body(), StandardCharsets.US_ASCII));
     }
+
+    @Test
+    void bodiesInProgressShareTheMemoryBudgetAndGiveItBack() throws IOException {
+        io.github.hilos.server.MemoryBudget budget = io.github.hilos.server.MemoryBudget.ofBytes(100_000);
+        byte[] head = "PUT /b HTTP/1.1\r\nHost: a\r\nContent-Length: 80000\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        HttpDecoder first = new HttpDecoder(HttpLimits.DEFAULTS, budget);
+        HttpDecoder second = new HttpDecoder(HttpLimits.DEFAULTS, budget);
+        assertNull(first.decode(ByteBuffer.wrap(head)));
+        assertEquals(64 * 1024, budget.used(), "the first body array is reserved");
+        HttpException refused = org.junit.jupiter.api.Assertions.assertThrows(HttpException.class,
+                () -> second.decode(ByteBuffer.wrap(head)));
+        assertEquals(503, refused.status());
+        second.release();
+        assertEquals(64 * 1024, budget.used(), "a refused request holds nothing");
+        HttpRequest done = first.decode(ByteBuffer.wrap(new byte[80_000]));
+        assertEquals(80_000, done.body().length);
+        assertEquals(0, budget.used(), "a complete request gives its body to the service and the budget back");
+        assertNull(first.decode(ByteBuffer.wrap(head)));
+        first.decode(ByteBuffer.wrap(new byte[70_000]));
+        assertEquals(80_000, budget.used(), "the body's array grew to its length");
+        first.release(); // the connection ended mid-body
+        assertEquals(0, budget.used());
+    }
 }

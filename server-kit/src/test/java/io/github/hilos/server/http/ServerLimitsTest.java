@@ -42,6 +42,35 @@ class ServerLimitsTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"ult", "state-table"})
+    void stalledBodiesCannotTakeMoreThanTheMemoryBudget(String organization) throws Exception {
+        io.github.hilos.server.MemoryBudget budget = io.github.hilos.server.MemoryBudget.ofBytes(100_000);
+        HttpCodec codec = HttpCodec.strict(HttpLimits.DEFAULTS, budget);
+        try (StrandRuntime rt = open("ult");
+             io.github.hilos.server.Server server = organization.equals("state-table")
+                     ? io.github.hilos.server.StateTableServer.start(rt, ANY, codec,
+                             io.github.hilos.server.StateMachine.immediate(r -> HttpResponse.ok("got "
+                                     + r.body().length)))
+                     : ThreadPerConnectionServer.start(rt, ANY, codec, r -> HttpResponse.ok("got " + r.body().length))) {
+            Socket stalled = RawHttp.connect(server.localAddress());
+            stalled.getOutputStream().write(ascii("PUT /s HTTP/1.1\r\nHost: a\r\nContent-Length: 80000\r\n\r\n"));
+            stalled.getOutputStream().write(new byte[1000]); // and never the rest
+            io.github.hilos.tck.Tck.awaitCondition("the stalled body holds its first array",
+                    () -> budget.used() == 64 * 1024);
+            String big = "PUT /b HTTP/1.1\r\nHost: a\r\nContent-Length: 80000\r\nConnection: close\r\n\r\n";
+            byte[] request = new byte[big.length() + 80_000];
+            System.arraycopy(ascii(big), 0, request, 0, big.length());
+            RawHttp.Response refused = RawHttp.exchange(server.localAddress(), request, 1, false).only();
+            assertEquals(503, refused.status(), "past the budget: " + refused.bodyText());
+            stalled.close(); // its connection ends: its reservation comes back
+            io.github.hilos.tck.Tck.awaitCondition("the budget is free again", () -> budget.used() == 0);
+            RawHttp.Response served = RawHttp.exchange(server.localAddress(), request, 1, false).only();
+            assertEquals(200, served.status());
+            assertEquals("got 80000", served.bodyText().strip());
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"klt", "jdk-virtual", "ult", "hybrid"})
     void aSlowLorisIsCutAtTheHeaderDeadlineWhileOthersAreServed(String name) throws Exception {
         ServerLimits limits = ServerLimits.DEFAULTS.withRequestTimeout(Duration.ofMillis(600));
