@@ -50,6 +50,10 @@ public final class Hilos {
               http [--connections 64] [--threads 2] [--duration 10s] [--chart FILE.svg]
                   HTTP hello with keep-alive under wrk (from the system's packages): server-kit configurations
                   beside Netty 4.2 and the JDK HttpServer on virtual threads, each in its own JVM
+              attack [--org O]... [--runtime R] [--connections 100] [--downloads 20]
+                  server-kit's servers under hostile clients (chunk extensions, stalled bodies, never-reading
+                  downloads, trickled bodies), each in its own JVM: a fresh client's p50/p99 and the live heap
+                  against the targets, then 60 MiB downloads with late client bytes, which must arrive whole
               simulate [--schedules 20000]
                   deterministic simulation: schedules/s of a 10-strand test beside the same test run on ult,
                   the real time of a one-hour virtual sleep, and 100 replays of one seed compared
@@ -97,6 +101,7 @@ public final class Hilos {
                 case "servers" -> ServersExperiment.run(rest, out, err);
                 case "http" -> HttpCompare.run(rest, out, err);
                 case "simulate" -> SimulateCommand.run(rest, out, err);
+                case "attack" -> AttackCommand.run(rest, out, err);
                 case "jmh" -> {
                     List<String> jmhArgs = new ArrayList<>(List.of("-foe", "true"));
                     jmhArgs.addAll(rest);

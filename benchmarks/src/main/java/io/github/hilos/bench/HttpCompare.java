@@ -102,51 +102,18 @@ final class HttpCompare {
 
     private static Result measure(String server, String wrk, int threads, int connections, Duration duration)
             throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xms512m", "-Xmx2g", "--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), Hilos.class.getName(), "serve"));
+        List<String> serve = new ArrayList<>();
         if (server.contains(":")) {
             String[] parts = server.split(":");
-            command.addAll(List.of("http", "--org", parts[0], "--runtime", parts[1], "--port", "0"));
+            serve.addAll(List.of("http", "--org", parts[0], "--runtime", parts[1], "--port", "0"));
         } else {
-            command.addAll(List.of(server, "--port", "0"));
+            serve.addAll(List.of(server, "--port", "0"));
         }
-        Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        Thread killChild = new Thread(child::destroyForcibly); // Ctrl-C on hilos http must not leave it running
-        Runtime.getRuntime().addShutdownHook(killChild);
-        try {
-            BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                    StandardCharsets.UTF_8));
-            String first;
-            try {
-                first = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return lines.readLine();
-                    } catch (IOException e) {
-                        return null;
-                    }
-                }).get(60, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
-                throw new IllegalStateException(server + " did not say where it listens within 60 s");
-            }
-            Matcher m = first == null ? null : Pattern.compile("listening on ([^ ;]+):(\\d+)").matcher(first);
-            if (m == null || !m.find()) {
-                throw new IllegalStateException(server + " did not start: " + first);
-            }
-            String url = "http://" + m.group(1) + ":" + m.group(2) + "/";
+        try (ChildServer child = ChildServer.start(server, "2g", serve)) {
+            String url = "http://" + child.address().getHostString() + ":" + child.address().getPort() + "/";
             wrk(wrk, threads, connections, duration.dividedBy(3), url); // warm-up: JIT, connections, pools
             String report = wrk(wrk, threads, connections, duration, url);
             return parse(server, report);
-        } finally {
-            child.destroy(); // SIGTERM: the server shuts down gracefully
-            if (!child.waitFor(15, TimeUnit.SECONDS)) {
-                child.destroyForcibly();
-            }
-            try {
-                Runtime.getRuntime().removeShutdownHook(killChild);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook runs
-            }
         }
     }
 

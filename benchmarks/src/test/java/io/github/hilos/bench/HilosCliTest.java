@@ -78,6 +78,17 @@ class HilosCliTest {
     }
 
     @Test
+    void attackReportsEveryKindAndTheDownloads() {
+        Result r = run("attack", "--org", "one-dispatcher", "--connections", "3", "--downloads", "1");
+        assertEquals(0, r.code(), r.err());
+        for (String kind : List.of("chunk-extensions", "stalled-bodies", "never-reading", "trickled-bodies")) {
+            assertTrue(r.out().contains("one-dispatcher         " + kind), r.out());
+        }
+        assertTrue(r.out().contains("1 of 1 downloads of 60 MiB whole"), r.out());
+        assertEquals(2, run("attack", "--org", "iterative").code(), "the iterative server is refused");
+    }
+
+    @Test
     void simulateReportsRatesAndReplays() {
         Result r = run("simulate", "--schedules", "200");
         assertEquals(0, r.code(), r.err());

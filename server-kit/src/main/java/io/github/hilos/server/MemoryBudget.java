@@ -7,12 +7,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * that per-connection limits cannot add up to more than the heap: 10 000 connections may each send a body up to
  * the body limit, but not all at once. A decoder reserves a body's memory as it grows and gives it back when the
  * request is complete or its connection ends; a reservation past the budget fails, and HTTP answers that request
- * {@code 503} and closes its connection. The JVM-wide default, {@link #shared()}, is a quarter of the maximum heap;
- * thread-safe.
+ * {@code 503} and closes its connection. The JVM-wide default, {@link #shared()}, is 1/64 of the maximum heap
+ * (32 MiB of a 2 GiB heap; at least 8 MiB): bodies are held whole, so a server that accepts many large uploads at
+ * once gives its codec a larger budget of its own. Thread-safe.
  */
 public final class MemoryBudget {
 
-    private static final MemoryBudget SHARED = new MemoryBudget(Runtime.getRuntime().maxMemory() / 4);
+    private static final MemoryBudget SHARED = new MemoryBudget(Math.max(8L << 20, Runtime.getRuntime().maxMemory() / 64));
 
     private final long limit;
     private final AtomicLong used = new AtomicLong();
@@ -22,7 +23,8 @@ public final class MemoryBudget {
     }
 
     /**
-     * The budget every codec uses unless given one: a quarter of the JVM's maximum heap, shared by every server.
+     * The budget every codec uses unless given one: 1/64 of the JVM's maximum heap (at least 8 MiB), shared by every
+     * server.
      *
      * @return the shared budget
      */

@@ -71,7 +71,7 @@ public final class HttpCodec implements Codec<HttpRequest, HttpResponse> {
 
     /**
      * The strict codec with the given limits and memory budget for request bodies in progress (the default is
-     * {@link MemoryBudget#shared()}, a quarter of the heap): a body that would take the budget past its size is
+     * {@link MemoryBudget#shared()}, 1/64 of the heap): a body that would take the budget past its size is
      * answered {@code 503} and its connection closed.
      *
      * @param limits the limits
