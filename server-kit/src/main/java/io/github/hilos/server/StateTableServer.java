@@ -88,6 +88,8 @@ public final class StateTableServer<I, O> implements Server {
     private boolean shutdownBegun;
 
     private volatile ServerStats stats = new ServerStats(0, 0, 0, 0, 0, 0);
+    /** The listener was closed other than by a shutdown; loop thread only. */
+    private boolean listenerGone;
     private long accepted;
     private long refusedPerSource;
     private long requests;
@@ -390,6 +392,15 @@ public final class StateTableServer<I, O> implements Server {
             SocketChannel channel;
             try {
                 channel = listener.accept();
+            } catch (java.nio.channels.ClosedChannelException gone) {
+                if (!closing && !listenerGone) {
+                    // closed other than by a shutdown: no retry brings it back. Said once, and in the stats.
+                    listenerGone = true;
+                    acceptKey.cancel();
+                    LOG.log(System.Logger.Level.ERROR, "the state-table server lost its listener; it no longer"
+                            + " accepts (its open connections are still served)", gone);
+                }
+                return;
             } catch (IOException e) {
                 if (!closing) {
                     // out of file descriptors, say: pause accepting for a tick rather than spin on the failure
@@ -753,6 +764,13 @@ public final class StateTableServer<I, O> implements Server {
 
     /** Timeouts: idle connections, requests past their deadline, writes past theirs. */
     private void sweep(long now) {
+        if (!closing && !listenerGone && !listener.isOpen()) {
+            // Closed other than by a shutdown (its key went with it, so accept never runs to say so): no retry
+            // brings it back. Said once, and in the stats; the open connections are still served.
+            listenerGone = true;
+            LOG.log(System.Logger.Level.ERROR, "the state-table server lost its listener; it no longer accepts"
+                    + " (its open connections are still served)");
+        }
         if (acceptPausedUntil != 0 && now - acceptPausedUntil >= 0 && !closing) {
             acceptPausedUntil = 0;
             if (connections.size() < limits.maxConnections()) {
@@ -793,7 +811,7 @@ public final class StateTableServer<I, O> implements Server {
 
     private void publishStats() {
         stats = new ServerStats(accepted, refusedPerSource, requests, failedRequests, writeTimeouts,
-                connections.size());
+                connections.size(), !listenerGone);
     }
 
     private void beginShutdown() {

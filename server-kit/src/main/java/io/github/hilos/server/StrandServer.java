@@ -56,6 +56,8 @@ public abstract class StrandServer<I, O> implements Server {
     /** The limits. */
     protected final ServerLimits limits;
     private final StrandServerSocket listener;
+    /** Set by the acceptor when the listener was closed other than by a shutdown. */
+    private volatile boolean listenerGone;
     /** Where the listener was bound, with the actual port: known after a shutdown too. */
     private final SocketAddress boundAddress;
     private final Set<Conn> connections = ConcurrentHashMap.newKeySet();
@@ -159,6 +161,14 @@ public abstract class StrandServer<I, O> implements Server {
                 connectionPermits.release();
                 if (closing) {
                     throw e;
+                }
+                if (e instanceof java.nio.channels.ClosedChannelException) {
+                    // The listener is gone (closed other than by a shutdown): no retry can bring it back. Said
+                    // once, and in the stats; the connections already open are still served.
+                    listenerGone = true;
+                    LOG.log(System.Logger.Level.ERROR, "the server on " + boundAddress + " lost its listener; it no"
+                            + " longer accepts (its open connections are still served)", e);
+                    return;
                 }
                 Strand.sleep(backoff.failed(e)); // out of file descriptors, say: back off, go on accepting
                 continue;
@@ -465,7 +475,7 @@ public abstract class StrandServer<I, O> implements Server {
      */
     public ServerStats stats() {
         return new ServerStats(accepted.sum(), refusedPerSource.sum(), requests.sum(), failedRequests.sum(),
-                writeTimeouts.sum(), connections.size());
+                writeTimeouts.sum(), connections.size(), !listenerGone);
     }
 
     /**
