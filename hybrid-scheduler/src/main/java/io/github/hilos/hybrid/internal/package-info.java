@@ -28,6 +28,11 @@
  *       <td>the owner lowers {@code bottom}, full fence, reads {@code top}; a thief reads {@code top}, full fence,
  *       reads {@code bottom}, takes by CAS on {@code top}: the last element goes to one of them</td>
  *       <td>{@code StealQueueStress.OwnerPopsThiefSteals}, {@code StealQueueStress.TwoThieves}</td></tr>
+ *   <tr><td>owner's push into a full deque (capacity 2, wrapping around) vs a thief; the owner's overflow drain
+ *       (its own stealing end) vs a thief</td>
+ *       <td>push reads {@code top} with acquire and writes a slot only below {@code top + capacity}: a slot is
+ *       reused only after the thief that read it won its CAS; the drain takes by the thieves' CAS</td>
+ *       <td>{@code StealQueueStress.FullQueueWrapsAround}, {@code StealQueueStress.OverflowDrainRacesThief}</td></tr>
  *   <tr><td>socket readiness vs waiter (a strand of one carrier waiting on a socket another carrier polls)</td>
  *       <td>the waiter publishes itself in {@code PollState} (volatile), then re-reads readiness; the poller
  *       publishes readiness (volatile), then re-reads the waiter and unparks it</td>

@@ -1,6 +1,7 @@
 package io.github.hilos.hybrid.internal;
 
 import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
@@ -91,6 +92,104 @@ public final class StealQueueStress {
         public void thief2(II_Result r) {
             Integer v = queue.stealer().steal();
             r.r2 = v == null ? 0 : v;
+        }
+    }
+
+    /**
+     * The smallest queue, full, wrapping around: the owner pushes (which succeeds only if a thief has freed a slot,
+     * and then reuses the slot the thief read) and pops, while a thief steals. The thief never gets the element that
+     * overwrote its slot.
+     */
+    @JCStressTest
+    @Outcome(id = {"1, 3, 1", "0, 2, 1"}, expect = ACCEPTABLE, desc = "push into the freed slot, or refused when full")
+    @Outcome(expect = FORBIDDEN, desc = "an element taken twice, lost, or read from a reused slot")
+    @State
+    public static class FullQueueWrapsAround {
+        private final StealQueue.Ends<Integer> queue = StealQueue.create(2);
+
+        /** Fills both slots. */
+        public FullQueueWrapsAround() {
+            queue.local().push(1);
+            queue.local().push(2);
+        }
+
+        /**
+         * The owner: push 3, then pop.
+         *
+         * @param r the result
+         */
+        @Actor
+        public void owner(III_Result r) {
+            r.r1 = queue.local().push(3) ? 1 : 0;
+            Integer v = queue.local().pop();
+            r.r2 = v == null ? 0 : v;
+        }
+
+        /**
+         * A thief.
+         *
+         * @param r the result
+         */
+        @Actor
+        public void thief(III_Result r) {
+            Integer v = queue.stealer().steal();
+            r.r3 = v == null ? 0 : v;
+        }
+    }
+
+    /**
+     * The owner's overflow (it drains half of its queue with its own stealing end) races a thief on the smallest
+     * queue: every element is taken exactly once, by the drain, the thief, or the owner's pops afterwards.
+     */
+    @JCStressTest
+    @Outcome(id = {"1, 2, 0", "2, 1, 0", "1, 0, 2", "0, 1, 2"}, expect = ACCEPTABLE,
+            desc = "each element taken exactly once")
+    @Outcome(expect = FORBIDDEN, desc = "an element taken twice or lost")
+    @State
+    public static class OverflowDrainRacesThief {
+        private final StealQueue.Ends<Integer> queue = StealQueue.create(2);
+
+        /** Fills both slots. */
+        public OverflowDrainRacesThief() {
+            queue.local().push(1);
+            queue.local().push(2);
+        }
+
+        /**
+         * The owner drains half (one element) into a sink.
+         *
+         * @param r the result
+         */
+        @Actor
+        public void owner(III_Result r) {
+            int[] drained = {0};
+            queue.local().drainHalf(v -> drained[0] += v);
+            r.r1 = drained[0];
+        }
+
+        /**
+         * A thief.
+         *
+         * @param r the result
+         */
+        @Actor
+        public void thief(III_Result r) {
+            Integer v = queue.stealer().steal();
+            r.r2 = v == null ? 0 : v;
+        }
+
+        /**
+         * What is left, popped by the owner once both are done.
+         *
+         * @param r the result
+         */
+        @Arbiter
+        public void rest(III_Result r) {
+            int sum = 0;
+            for (Integer v; (v = queue.local().pop()) != null; ) {
+                sum += v;
+            }
+            r.r3 = sum;
         }
     }
 }
