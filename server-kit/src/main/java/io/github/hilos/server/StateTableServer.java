@@ -211,7 +211,7 @@ public final class StateTableServer<I, O> implements Server {
         this.codec = Objects.requireNonNull(codec, "codec");
         this.machine = Objects.requireNonNull(machine, "machine");
         this.limits = Objects.requireNonNull(limits, "limits");
-        this.listener = ServerSocketChannel.open();
+        this.listener = StrandSelector.openServerChannel(); // a JDK channel, or the simulated network's under sim
         try {
             listener.bind(Objects.requireNonNull(address, "address"), 1024);
             listener.configureBlocking(false);

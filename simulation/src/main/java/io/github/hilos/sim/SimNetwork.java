@@ -350,8 +350,14 @@ public final class SimNetwork {
 
         @Override
         public io.github.hilos.net.StrandSelector openSelector() {
-            throw new UnsupportedOperationException("StrandSelector is not simulated: code that selects over sockets"
-                    + " (the state-table server) cannot run on runtime 'sim' yet");
+            me();
+            return new SimSelector();
+        }
+
+        @Override
+        public java.nio.channels.ServerSocketChannel openServerSocketChannel() {
+            me();
+            return new SimServerChannel();
         }
     }
 
@@ -514,65 +520,87 @@ public final class SimNetwork {
                 if (closed) {
                     throw new AsynchronousCloseException();
                 }
-                if (reset) {
-                    throw new SocketException(resetWhy);
-                }
-                if (inputShut) {
-                    return -1;
-                }
-                if (!dst.hasRemaining()) {
-                    return 0;
-                }
-                if (inboundBytes > 0 && !stalled.contains(local.getAddress())) {
-                    int n = 0;
-                    while (dst.hasRemaining() && !inbound.isEmpty()) {
-                        byte[] head = inbound.peek();
-                        int take = Math.min(dst.remaining(), head.length - headOffset);
-                        dst.put(head, headOffset, take);
-                        headOffset += take;
-                        n += take;
-                        if (headOffset == head.length) {
-                            inbound.poll();
-                            headOffset = 0;
-                        }
-                    }
-                    inboundBytes -= n;
-                    peer.wakeAll(); // the window opened
+                int n = readNow(dst);
+                if (n != 0 || !dst.hasRemaining()) {
                     return n;
-                }
-                if (finReceived && inboundBytes == 0) {
-                    return -1;
                 }
                 await(this, me, deadline, "read", this);
             }
         }
 
+        /** Reads what has arrived, without waiting: 0 when nothing has (non-blocking channels). */
+        int readNow(ByteBuffer dst) throws IOException {
+            if (closed) {
+                throw new ClosedChannelException();
+            }
+            if (reset) {
+                throw new SocketException(resetWhy);
+            }
+            if (inputShut) {
+                return -1;
+            }
+            if (!dst.hasRemaining()) {
+                return 0;
+            }
+            if (inboundBytes > 0 && !stalled.contains(local.getAddress())) {
+                int n = 0;
+                while (dst.hasRemaining() && !inbound.isEmpty()) {
+                    byte[] head = inbound.peek();
+                    int take = Math.min(dst.remaining(), head.length - headOffset);
+                    dst.put(head, headOffset, take);
+                    headOffset += take;
+                    n += take;
+                    if (headOffset == head.length) {
+                        inbound.poll();
+                        headOffset = 0;
+                    }
+                }
+                inboundBytes -= n;
+                peer.wakeAll(); // the window opened
+                return n;
+            }
+            return finReceived && inboundBytes == 0 ? -1 : 0;
+        }
+
+        /** Whether a read would not wait: data, the end of the stream, or an error to report. */
+        boolean readable() {
+            return reset || inputShut || finReceived || (inboundBytes > 0 && !stalled.contains(local.getAddress()));
+        }
+
+        /** Whether a write would not wait: room in the window, or an error to report. */
+        boolean writable() {
+            return reset || outputShut || WINDOW - inFlight - peer.inboundBytes > 0;
+        }
+
         @Override
         public void write(ByteBuffer src) throws IOException {
             SimStrand me = me();
-            for (;;) {
-                if (closed) {
-                    throw new ClosedChannelException();
-                }
-                if (reset) {
-                    throw new SocketException(resetWhy);
-                }
-                if (outputShut) {
-                    throw new ClosedChannelException();
-                }
+            while (true) {
+                writeNow(src);
                 if (!src.hasRemaining()) {
                     return;
                 }
-                int space = WINDOW - inFlight - peer.inboundBytes;
-                if (space <= 0) {
-                    await(this, me, Long.MAX_VALUE, "write", this);
-                    continue;
-                }
-                byte[] data = new byte[Math.min(space, src.remaining())];
-                src.get(data);
-                inFlight += data.length;
-                send(data);
+                await(this, me, Long.MAX_VALUE, "write", this);
             }
+        }
+
+        /** Sends what the window takes now, without waiting; returns how many bytes (non-blocking channels). */
+        int writeNow(ByteBuffer src) throws IOException {
+            if (closed || outputShut) {
+                throw new ClosedChannelException();
+            }
+            if (reset) {
+                throw new SocketException(resetWhy);
+            }
+            int space = WINDOW - inFlight - peer.inboundBytes;
+            if (space <= 0 || !src.hasRemaining()) {
+                return 0;
+            }
+            byte[] data = new byte[Math.min(space, src.remaining())];
+            src.get(data);
+            inFlight += data.length;
+            send(data);
+            return data.length;
         }
 
         private void send(byte[] dataOrNullForFin) {
@@ -730,6 +758,438 @@ public final class SimNetwork {
         public String describe() {
             return "the socket " + local.getAddress().getHostAddress() + ":" + local.getPort() + " -> "
                     + remote.getAddress().getHostAddress() + ":" + remote.getPort();
+        }
+    }
+
+    // ---- selectable channels and StrandSelector, for the state-table server and other event loops ----
+
+    /** The channels' provider: simulated channels open no JDK selector, pipe or datagram channel. */
+    private static final java.nio.channels.spi.SelectorProvider NO_PROVIDER =
+            new java.nio.channels.spi.SelectorProvider() {
+                private UnsupportedOperationException simulated() {
+                    return new UnsupportedOperationException("not simulated: use StrandSelector and StrandSocket");
+                }
+
+                @Override
+                public java.nio.channels.DatagramChannel openDatagramChannel() {
+                    throw simulated();
+                }
+
+                @Override
+                public java.nio.channels.DatagramChannel openDatagramChannel(java.net.ProtocolFamily family) {
+                    throw simulated();
+                }
+
+                @Override
+                public java.nio.channels.Pipe openPipe() {
+                    throw simulated();
+                }
+
+                @Override
+                public java.nio.channels.spi.AbstractSelector openSelector() {
+                    throw simulated();
+                }
+
+                @Override
+                public java.nio.channels.ServerSocketChannel openServerSocketChannel() {
+                    throw simulated();
+                }
+
+                @Override
+                public java.nio.channels.SocketChannel openSocketChannel() {
+                    throw simulated();
+                }
+            };
+
+    /** A listener of the simulated network as a {@link java.nio.channels.ServerSocketChannel}. */
+    private final class SimServerChannel extends java.nio.channels.ServerSocketChannel {
+        SimListener listener;
+
+        SimServerChannel() {
+            super(NO_PROVIDER);
+        }
+
+        @Override
+        public java.nio.channels.ServerSocketChannel bind(SocketAddress local, int backlog) throws IOException {
+            if (listener != null) {
+                throw new java.nio.channels.AlreadyBoundException();
+            }
+            listener = (SimListener) provider.bind(local, backlog);
+            return this;
+        }
+
+        @Override
+        public <T> java.nio.channels.ServerSocketChannel setOption(java.net.SocketOption<T> name, T value) {
+            return this; // options change nothing in the simulation
+        }
+
+        @Override
+        public <T> T getOption(java.net.SocketOption<T> name) {
+            return null;
+        }
+
+        @Override
+        public Set<java.net.SocketOption<?>> supportedOptions() {
+            return Set.of();
+        }
+
+        @Override
+        public java.net.ServerSocket socket() {
+            throw new UnsupportedOperationException("a simulated channel has no java.net.ServerSocket");
+        }
+
+        @Override
+        public java.nio.channels.SocketChannel accept() throws IOException {
+            if (!isOpen() || (listener != null && listener.closed)) {
+                throw new ClosedChannelException();
+            }
+            if (listener == null) {
+                throw new java.nio.channels.NotYetBoundException();
+            }
+            if (isBlocking()) {
+                return new SimSocketChannel((End) listener.accept(Long.MAX_VALUE));
+            }
+            End e = listener.backlog.poll();
+            if (e == null) {
+                return null;
+            }
+            world.trace.add(Trace.NET, world.current, "accept " + e.remote + " on " + listener.address, null);
+            return new SimSocketChannel(e);
+        }
+
+        @Override
+        public SocketAddress getLocalAddress() {
+            return listener == null ? null : listener.address;
+        }
+
+        @Override
+        protected void implCloseSelectableChannel() {
+            if (listener != null) {
+                listener.close();
+            }
+        }
+
+        @Override
+        protected void implConfigureBlocking(boolean block) {
+            // both modes are served by the same calls
+        }
+    }
+
+    /** A connection of the simulated network as a {@link java.nio.channels.SocketChannel}. */
+    private final class SimSocketChannel extends java.nio.channels.SocketChannel {
+        final End end;
+
+        SimSocketChannel(End end) {
+            super(NO_PROVIDER);
+            this.end = end;
+        }
+
+        @Override
+        public java.nio.channels.SocketChannel bind(SocketAddress local) {
+            throw new java.nio.channels.AlreadyBoundException();
+        }
+
+        @Override
+        public <T> java.nio.channels.SocketChannel setOption(java.net.SocketOption<T> name, T value) {
+            return this;
+        }
+
+        @Override
+        public <T> T getOption(java.net.SocketOption<T> name) {
+            return null;
+        }
+
+        @Override
+        public Set<java.net.SocketOption<?>> supportedOptions() {
+            return Set.of();
+        }
+
+        @Override
+        public java.nio.channels.SocketChannel shutdownInput() throws IOException {
+            end.shutdownInput();
+            return this;
+        }
+
+        @Override
+        public java.nio.channels.SocketChannel shutdownOutput() throws IOException {
+            end.shutdownOutput();
+            return this;
+        }
+
+        @Override
+        public java.net.Socket socket() {
+            throw new UnsupportedOperationException("a simulated channel has no java.net.Socket");
+        }
+
+        @Override
+        public boolean isConnected() {
+            return !end.closed;
+        }
+
+        @Override
+        public boolean isConnectionPending() {
+            return false;
+        }
+
+        @Override
+        public boolean connect(SocketAddress remote) {
+            throw new java.nio.channels.AlreadyConnectedException();
+        }
+
+        @Override
+        public boolean finishConnect() {
+            return true;
+        }
+
+        @Override
+        public SocketAddress getRemoteAddress() {
+            return end.remote;
+        }
+
+        @Override
+        public SocketAddress getLocalAddress() {
+            return end.local;
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            return isBlocking() ? end.read(dst, Long.MAX_VALUE) : end.readNow(dst);
+        }
+
+        @Override
+        public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+            long total = 0;
+            for (int i = offset; i < offset + length; i++) {
+                int n = read(dsts[i]);
+                if (n < 0) {
+                    return total == 0 ? -1 : total;
+                }
+                total += n;
+                if (dsts[i].hasRemaining()) {
+                    break;
+                }
+            }
+            return total;
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            if (isBlocking()) {
+                int n = src.remaining();
+                end.write(src);
+                return n;
+            }
+            return end.writeNow(src);
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+            long total = 0;
+            for (int i = offset; i < offset + length; i++) {
+                total += write(srcs[i]);
+                if (srcs[i].hasRemaining()) {
+                    break;
+                }
+            }
+            return total;
+        }
+
+        @Override
+        protected void implCloseSelectableChannel() {
+            end.close();
+        }
+
+        @Override
+        protected void implConfigureBlocking(boolean block) {
+            // both modes are served by the same calls
+        }
+    }
+
+    /**
+     * {@link io.github.hilos.net.StrandSelector} over simulated channels: level-triggered readiness computed from the
+     * channels' state, keys reported in registration order, the selecting strand parked on every registered channel
+     * (woken by arrivals, window space, resets, closes and backlogs), a timeout in virtual time.
+     */
+    private final class SimSelector extends io.github.hilos.net.StrandSelector {
+        private final ArrayList<SimKey> keys = new ArrayList<>();
+        private SimStrand selecting;
+        private boolean woken;
+        private boolean closed;
+
+        @Override
+        public Key register(java.nio.channels.SelectableChannel channel, int ops, Object attachment) {
+            if (closed) {
+                throw new java.nio.channels.ClosedSelectorException();
+            }
+            if (!(channel instanceof SimSocketChannel) && !(channel instanceof SimServerChannel)) {
+                throw new IllegalArgumentException("a simulated selector takes the simulated network's channels"
+                        + " (StrandSelector.openServerChannel() and what it accepts): " + channel);
+            }
+            if (channel.isBlocking()) {
+                throw new java.nio.channels.IllegalBlockingModeException();
+            }
+            for (SimKey k : keys) {
+                if (k.channel == channel && k.valid) {
+                    k.ops = ops;
+                    k.attachment = attachment;
+                    return k;
+                }
+            }
+            SimKey k = new SimKey(channel, ops, attachment);
+            keys.add(k);
+            return k;
+        }
+
+        @Override
+        public int select(Duration timeout, java.util.function.Consumer<Key> action) throws IOException {
+            if (closed) {
+                throw new java.nio.channels.ClosedSelectorException();
+            }
+            SimStrand me = me();
+            long nanos = timeout == null ? Long.MAX_VALUE : timeout.toNanos();
+            long deadline = nanos == Long.MAX_VALUE ? Long.MAX_VALUE : world.now + nanos;
+            for (;;) {
+                keys.removeIf(k -> !k.isValid());
+                List<SimKey> ready = new ArrayList<>();
+                for (SimKey k : keys) {
+                    k.ready = k.ops & readiness(k.channel);
+                    if (k.ready != 0) {
+                        ready.add(k);
+                    }
+                }
+                if (!ready.isEmpty()) {
+                    for (SimKey k : ready) {
+                        if (k.isValid()) {
+                            action.accept(k);
+                        }
+                    }
+                    return ready.size();
+                }
+                if (woken || nanos == 0 || (deadline != Long.MAX_VALUE && world.now >= deadline)) {
+                    woken = false;
+                    return 0;
+                }
+                List<Waitable> on = new ArrayList<>();
+                for (SimKey k : keys) {
+                    Waitable w = waitable(k.channel);
+                    if (w != null) {
+                        w.waiters.add(me);
+                        on.add(w);
+                    }
+                }
+                selecting = me;
+                try {
+                    if (deadline == Long.MAX_VALUE) {
+                        Strand.park(this);
+                    } else {
+                        Strand.parkNanos(this, deadline - world.now);
+                    }
+                } finally {
+                    selecting = null;
+                    for (Waitable w : on) {
+                        w.waiters.remove(me);
+                    }
+                }
+                if (Strand.current().isInterrupted()) {
+                    return 0; // as a JDK selector: an interrupt ends the select, the status stays set
+                }
+            }
+        }
+
+        private Waitable waitable(java.nio.channels.SelectableChannel channel) {
+            if (channel instanceof SimSocketChannel c) {
+                return c.end;
+            }
+            return channel instanceof SimServerChannel s ? s.listener : null;
+        }
+
+        private int readiness(java.nio.channels.SelectableChannel channel) {
+            if (channel instanceof SimSocketChannel c) {
+                return (c.end.readable() ? java.nio.channels.SelectionKey.OP_READ : 0)
+                        | (c.end.writable() ? java.nio.channels.SelectionKey.OP_WRITE : 0);
+            }
+            SimListener l = ((SimServerChannel) channel).listener;
+            return l != null && (l.closed || !l.backlog.isEmpty()) ? java.nio.channels.SelectionKey.OP_ACCEPT : 0;
+        }
+
+        @Override
+        public void wakeup() {
+            if (world.onWorldThread()) {
+                woken = true;
+                SimStrand s = selecting;
+                if (s != null) {
+                    s.unpark();
+                }
+            } else {
+                world.fromOutside(this::wakeup);
+            }
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            for (SimKey k : keys) {
+                k.valid = false;
+            }
+            keys.clear();
+            wakeup();
+        }
+
+        @Override
+        public String toString() {
+            return "a selector";
+        }
+
+        private final class SimKey implements Key {
+            final java.nio.channels.SelectableChannel channel;
+            int ops;
+            Object attachment;
+            int ready;
+            boolean valid = true;
+
+            SimKey(java.nio.channels.SelectableChannel channel, int ops, Object attachment) {
+                this.channel = channel;
+                this.ops = ops;
+                this.attachment = attachment;
+            }
+
+            @Override
+            public java.nio.channels.SelectableChannel channel() {
+                return channel;
+            }
+
+            @Override
+            public Object attachment() {
+                return attachment;
+            }
+
+            @Override
+            public int interestOps() {
+                return ops;
+            }
+
+            @Override
+            public void interestOps(int newOps) {
+                if (!isValid()) {
+                    throw new java.nio.channels.CancelledKeyException();
+                }
+                ops = newOps;
+            }
+
+            @Override
+            public int readyOps() {
+                return ready;
+            }
+
+            @Override
+            public void cancel() {
+                valid = false;
+            }
+
+            @Override
+            public boolean isValid() {
+                return valid && !closed && channel.isOpen();
+            }
         }
     }
 }

@@ -93,6 +93,48 @@ class ServerKitUnderSimulationTest {
         });
     }
 
+    @Test
+    void theStateTableServerRunsUnderSimulationToo() {
+        Simulation.settings().randomFaults(0.02).explore(40, runtime -> {
+            SimRuntime sim = SimRuntime.of(runtime);
+            Object[] slot = new Object[1];
+            io.github.hilos.server.StateTableServer<HttpRequest, HttpResponse> server = onHost(sim, "10.0.0.1",
+                    () -> slot[0] = io.github.hilos.server.StateTableServer.start(runtime, ANY, HttpCodec.strict(),
+                            io.github.hilos.server.StateMachine.immediate((HttpRequest r) -> HttpResponse.ok(r.path()
+                                    + " " + r.body().length))), slot);
+            SocketAddress at = server.localAddress();
+            List<Strand> clients = new ArrayList<>();
+            int[] answered = {0};
+            for (int c = 0; c < 3; c++) {
+                int client = c;
+                clients.add(sim.spawnOn("10.0.0." + (2 + c), "client-" + c, () -> {
+                    for (int i = 0; i < 6; i++) {
+                        String path = "/s/" + client + "/" + i;
+                        String body = "x".repeat(Strand.random().nextInt(0, 3000)); // more than a segment, at times
+                        for (int attempt = 1; ; attempt++) {
+                            try (StrandSocket socket = StrandSocket.connect(at)) {
+                                SimHttp http = new SimHttp(socket);
+                                http.send("PUT " + path + " HTTP/1.1\r\nHost: sim\r\nContent-Length: " + body.length()
+                                        + "\r\n\r\n" + body);
+                                assertEquals("200 " + path + " " + body.length(), http.readResponse());
+                                answered[0]++;
+                                break;
+                            } catch (IOException fault) {
+                                assertTrue(attempt < 20, path + " failed 20 times: " + fault);
+                            }
+                        }
+                    }
+                }));
+            }
+            for (Strand s : clients) {
+                s.join();
+            }
+            assertEquals(18, answered[0]);
+            server.close();
+            return null;
+        });
+    }
+
     /**
      * The race server-kit documents: a request whose first byte reaches a kept-alive connection while the server's
      * shutdown closes it, idle, is lost with the connection. Simulation finds a seed for it and replays it.

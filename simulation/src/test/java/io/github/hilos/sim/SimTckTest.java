@@ -18,8 +18,8 @@ import io.github.hilos.tck.SyncTck;
  * The TCK on {@code sim} opened as a runtime, with its clock following real time ({@code time=real}): the kit's
  * tests race other threads (a JUnit thread interrupts a sleeping strand, a {@code Future.get} times out) against
  * strands' timed waits, which virtual time would end at once. Virtual time is checked by the simulation's own
- * tests. {@code SelectorTck} is left out: {@code StrandSelector} is not simulated (the runtime refuses it clearly,
- * see docs/simulation.md).
+ * tests. {@code SelectorTck} is left out: its tests register JDK channels, and a simulated selector takes the
+ * simulated network's channels only (it refuses others clearly; see docs/simulation.md).
  */
 class SimTckTest implements StrandTck, ParkTck, SyncTck, ChannelTck, SelectTck, CrossRuntimeTck, NetTck, AwaitTck,
         FilesTck, DailyUseTck {

@@ -36,6 +36,18 @@ public abstract class StrandSelector implements Closeable {
     }
 
     /**
+     * Opens an unbound server channel for the calling strand's runtime, to register with its selectors: a JDK
+     * {@link java.nio.channels.ServerSocketChannel} on every runtime but the simulated one, where it is a listener
+     * of the simulated network.
+     *
+     * @return the channel
+     * @throws IOException if it cannot be opened
+     */
+    public static java.nio.channels.ServerSocketChannel openServerChannel() throws IOException {
+        return Sockets.provider().openServerSocketChannel();
+    }
+
+    /**
      * Registers a non-blocking channel.
      *
      * @param channel the channel, in non-blocking mode

@@ -54,6 +54,18 @@ public interface NetProvider {
         return new JdkStrandSelector();
     }
 
+    /**
+     * Opens an unbound server channel to register with this provider's {@link #openSelector() selectors} (the
+     * state-table server's listener); by default a JDK {@link java.nio.channels.ServerSocketChannel}. A simulated
+     * runtime returns one of its network.
+     *
+     * @return the channel
+     * @throws IOException if it cannot be opened
+     */
+    default java.nio.channels.ServerSocketChannel openServerSocketChannel() throws IOException {
+        return java.nio.channels.ServerSocketChannel.open();
+    }
+
     /** A listening socket. */
     interface Listener extends Closeable {
 
