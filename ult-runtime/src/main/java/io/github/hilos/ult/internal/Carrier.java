@@ -238,7 +238,8 @@ final class Carrier implements Runnable, CarrierView {
      */
     @Override
     public boolean tryNotify() {
-        return IDLE.compareAndSet(this, 1, 2);
+        // Read first: a placement asks every carrier, and a CAS that fails still takes the line from a busy carrier.
+        return (int) IDLE.getVolatile(this) == 1 && IDLE.compareAndSet(this, 1, 2);
     }
 
     /** Wakes the carrier if it is blocked in its selector; any thread. */
