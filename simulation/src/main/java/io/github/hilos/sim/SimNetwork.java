@@ -414,13 +414,21 @@ public final class SimNetwork {
                 if (closed) {
                     throw new AsynchronousCloseException();
                 }
-                End e = backlog.poll();
+                End e = take();
                 if (e != null) {
-                    world.trace.add(Trace.NET, me, "accept " + e.remote + " on " + address, null);
                     return e;
                 }
                 await(this, me, deadline, "accept", this);
             }
+        }
+
+        /** The next connection of the backlog, traced, or null. */
+        End take() {
+            End e = backlog.poll();
+            if (e != null) {
+                world.trace.add(Trace.NET, world.current, "accept " + e.remote + " on " + address, null);
+            }
+            return e;
         }
 
         @Override
@@ -849,12 +857,8 @@ public final class SimNetwork {
             if (isBlocking()) {
                 return new SimSocketChannel((End) listener.accept(Long.MAX_VALUE));
             }
-            End e = listener.backlog.poll();
-            if (e == null) {
-                return null;
-            }
-            world.trace.add(Trace.NET, world.current, "accept " + e.remote + " on " + listener.address, null);
-            return new SimSocketChannel(e);
+            End e = listener.take();
+            return e == null ? null : new SimSocketChannel(e);
         }
 
         @Override

@@ -100,19 +100,16 @@ final class SimStrand extends Strand {
 
     @Override
     protected void parkSelf() {
-        if (permit) {
-            permit = false;
-            return;
-        }
-        if (interrupted) {
-            return;
-        }
-        world.park(this, blocker(), -1);
-        permit = false;
+        park(-1);
     }
 
     @Override
     protected void parkSelfNanos(long nanos) {
+        park(nanos);
+    }
+
+    /** Parks unless the permit is there or the strand is interrupted; {@code nanos} negative: no timeout. */
+    private void park(long nanos) {
         if (permit) {
             permit = false;
             return;

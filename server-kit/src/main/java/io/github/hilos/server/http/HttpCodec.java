@@ -6,7 +6,6 @@ import io.github.hilos.server.MemoryBudget;
 import io.github.hilos.server.FileRegion;
 import io.github.hilos.server.FileStreaming;
 import io.github.hilos.server.FrameReader;
-import io.github.hilos.server.FrameTooLargeException;
 
 import java.io.EOFException;
 import java.io.IOException;
