@@ -104,6 +104,15 @@ final class StealQueue<T> {
             return true;
         }
 
+        /**
+         * The number of elements; an upper bound for the owner (thieves only ever take).
+         *
+         * @return the count
+         */
+        int size() {
+            return StealQueue.this.size();
+        }
+
         /** Free slots; exact for the owner (thieves only ever free slots). */
         int room() {
             return slots.length - size();

@@ -39,7 +39,7 @@ public final class WorkStealing implements Placement {
      * Strands spawned from outside the carriers. Every carrier polls it, so it must be multi-consumer: JCTools'
      * unbounded MPMC queue needs {@code sun.misc.Unsafe} (a warning on JDK 25), hence the JDK's lock-free queue.
      */
-    private final ConcurrentLinkedQueue<Unstarted> injection = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Object> injection = new ConcurrentLinkedQueue<>(); // Unstarted or Batch
     /** The thieves' end of each slot's queue; slots 0..N-1 are the base carriers, then the spares. */
     private final List<StealQueue<Unstarted>.Stealer> stealers;
     /** The local end of each slot's queue until its carrier takes it (a spare slot's, until its first spare). */
@@ -153,7 +153,7 @@ public final class WorkStealing implements Placement {
         if (here != null) {
             StealQueue<Unstarted>.Local local = localOf(here);
             if (!local.push(s)) {
-                local.drainHalf(injection::offer); // overflow: share half with everyone
+                overflow(local);
                 if (!local.push(s)) {
                     injection.offer(s);
                 }
@@ -163,6 +163,22 @@ public final class WorkStealing implements Placement {
             injection.offer(s);
         }
         wakeOneIdle(here);
+    }
+
+    /**
+     * Shares half of a full local queue with every carrier, as one node of the injection queue: one allocation and
+     * one CAS for the lot, where a node per strand made every overflow cost a hundred of each (and as many polls).
+     */
+    private void overflow(StealQueue<Unstarted>.Local local) {
+        List<Unstarted> half = new ArrayList<>(local.size() / 2 + 1);
+        local.drainHalf(half::add);
+        if (!half.isEmpty()) {
+            injection.offer(new Batch(half));
+        }
+    }
+
+    /** Strands moved together from a full local queue to the injection queue. */
+    private record Batch(List<Unstarted> strands) {
     }
 
     /**
@@ -216,9 +232,19 @@ public final class WorkStealing implements Placement {
         if (s != null) {
             return s;
         }
-        s = injection.poll();
-        if (s != null) {
-            return s;
+        Object injected = injection.poll();
+        if (injected instanceof Batch batch) {
+            // The first to run now, the rest to this carrier's own queue, where thieves can still take them.
+            List<Unstarted> strands = batch.strands();
+            for (int i = 1; i < strands.size(); i++) {
+                if (!own.push(strands.get(i))) {
+                    injection.offer(strands.get(i));
+                }
+            }
+            return strands.getFirst();
+        }
+        if (injected != null) {
+            return (Unstarted) injected;
         }
         int n = carriers.length();
         int start = ThreadLocalRandom.current().nextInt(n);
@@ -268,7 +294,11 @@ public final class WorkStealing implements Placement {
 
     @Override
     public int injected() {
-        return injection.size();
+        int n = 0;
+        for (Object o : injection) {
+            n += o instanceof Batch b ? b.strands().size() : 1;
+        }
+        return n;
     }
 
     /** Spares (slots N and up) retire after the keep-alive; the base carriers never do. */

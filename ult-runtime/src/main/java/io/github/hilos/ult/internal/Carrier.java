@@ -317,12 +317,13 @@ final class Carrier implements Runnable, CarrierView {
                         adopted.carrier = this;
                         takeSpawned(adopted);
                         progressed = true;
-                        backoff.reset();
-                        // Go's and Tokio's rule: a carrier that found work wakes another if more is waiting, so that a
-                        // burst placed from outside spreads over the idle carriers at once, not one strand per wake-up.
-                        if (placement.hasWorkFor(this)) {
+                        // Go's and Tokio's rule: a carrier that was idle and found work wakes another if more is
+                        // waiting, so that a burst placed from outside spreads over the idle carriers at once, not one
+                        // strand per wake-up. A busy carrier taking its next strand wakes no one: its placers did.
+                        if (backoff.isIdle() && placement.hasWorkFor(this)) {
                             placement.wakeAnother(this);
                         }
+                        backoff.reset();
                     }
                 }
                 if (!timers.isEmpty() && timers.expire(System.nanoTime()) > 0) {

@@ -76,6 +76,15 @@ final class IdleBackoff {
         return phase;
     }
 
+    /**
+     * Tells whether the carrier has taken an idle round since it last found work.
+     *
+     * @return whether it is in any phase but ACTIVE
+     */
+    boolean isIdle() {
+        return phase != Phase.ACTIVE;
+    }
+
     /** The carrier blocked and woke with nothing to run yet: yield a few times before blocking again. */
     void blocked() {
         phase = Phase.YIELDING;

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The idle back-off's phases and its share of the placement's spinning count, on a clock the test drives. */
 class IdleBackoffTest {
@@ -95,7 +97,9 @@ class IdleBackoffTest {
     void spinsThenYieldsThenBlocksAndReleasesItsSpinnerSlot() {
         CountingPlacement placement = new CountingPlacement(1);
         IdleBackoff b = new IdleBackoff(placement, 100, 2);
+        assertFalse(b.isIdle(), "a new carrier has not been idle yet");
         assertEquals(IdleBackoff.Phase.SPINNING, b.idle(0));
+        assertTrue(b.isIdle(), "one idle round: a carrier that finds work now wakes another if more waits");
         assertEquals(1, placement.spinning);
         assertEquals(IdleBackoff.Phase.SPINNING, b.idle(99));
         assertEquals(IdleBackoff.Phase.YIELDING, b.idle(100), "spin time over");
@@ -105,6 +109,7 @@ class IdleBackoffTest {
         b.blocked();
         assertEquals(IdleBackoff.Phase.YIELDING, b.idle(200), "after a block: yields again, no spinning");
         b.reset();
+        assertFalse(b.isIdle(), "work found: busy again, its next adoptions wake no one");
         assertEquals(IdleBackoff.Phase.SPINNING, b.idle(300), "work found: spins again next time");
         b.reset();
         assertEquals(0, placement.spinning, "reset while spinning releases the slot");
