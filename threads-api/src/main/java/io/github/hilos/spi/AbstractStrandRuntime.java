@@ -18,22 +18,27 @@ import java.util.function.Function;
  * routing uncaught exceptions to the handler, and {@link #run(Callable)} on top of spawn and join.
  * A runtime implements {@link #start(String, Runnable)} and, if it owns threads, {@link #shutdown()}.
  *
- * <p>Design: {@code live} packs the closing bit (bit 0) with twice the number of live strands, so that "refuse
- * spawns after close" and "count this spawn" are one CAS and a spawn cannot slip past a close that already
- * saw zero strands. The strand whose exit takes the count of a closing runtime to zero counts down
+ * <p>Design: the live strands are counted in stripes, each on cache lines of its own, a thread adding to the
+ * stripe its id selects (consecutive thread ids, as a runtime's carriers have, get distinct stripes): one counter
+ * changed by every spawn and every end on every carrier made each of them a cache miss on an M:N runtime. The
+ * count is the sum of the stripes. A spawn adds one to its stripe, then reads {@code closing}; {@link #close()}
+ * sets {@code closing}, then sums; both are volatile accesses, so at least one sees the other (a Dekker pair):
+ * either the spawn sees the close and takes its one back, or the close counts the spawn. After {@code closing}
+ * is set only ends (and refused spawns, which add and take back) change the stripes, so a sum can only count too
+ * many, never too few; every end of a closing runtime and every refused spawn sums again, the same Dekker pair
+ * makes at least one of two concurrent last ends see the other, and the first sum of zero completes
  * {@code terminated}, which {@link #close()} waits on.
  */
 public abstract class AbstractStrandRuntime implements StrandRuntime {
 
-    private static final long CLOSING = 1L;
-    private static final long ONE_STRAND = 2L;
-    private static final VarHandle LIVE;
+    /** One stripe per 128 bytes (two cache lines, for CPUs that fetch lines in pairs). */
+    private static final int STRIDE = 16;
+    private static final VarHandle STRIPES = MethodHandles.arrayElementVarHandle(long[].class);
     /** {@code Strand.runtime}: package-private in the API package of this same module, set as a body starts. */
     private static final VarHandle STRAND_RUNTIME;
 
     static {
         try {
-            LIVE = MethodHandles.lookup().findVarHandle(AbstractStrandRuntime.class, "live", long.class);
             STRAND_RUNTIME = MethodHandles.privateLookupIn(Strand.class, MethodHandles.lookup())
                     .findVarHandle(Strand.class, "runtime", StrandRuntime.class);
         } catch (ReflectiveOperationException e) {
@@ -45,9 +50,14 @@ public abstract class AbstractStrandRuntime implements StrandRuntime {
     /** The name of strands spawned without one: made once, not per spawn (a strand costs bytes that matter). */
     private final String defaultStrandName;
     private final StrandExceptionHandler handler;
-    /** Closing bit | 2 * live strands. CAS by spawn, getAndAdd by strand exit, CAS by close. */
-    @SuppressWarnings("unused")
-    private volatile long live;
+    /** Live strands, in stripes at {@code STRIDE * i + STRIDE / 2}; spawns add, ends take away; volatile. */
+    private final long[] stripes;
+    /** {@code stripes} count minus one (a power of two minus one). */
+    private final int stripeMask;
+    /** Set by the first close(); no spawn is accepted after a spawn saw it. */
+    private volatile boolean closing;
+    /** Set by whoever first sums zero live strands once closing; {@code terminated} completes once. */
+    private final AtomicBoolean terminatedOnce = new AtomicBoolean();
     /** Completed when the runtime is closing and no strand is live. */
     private final StrandCompletion terminated = new StrandCompletion();
     /** Set by the first close() to finish waiting; shutdown() runs once. */
@@ -66,11 +76,19 @@ public abstract class AbstractStrandRuntime implements StrandRuntime {
         this.name = Objects.requireNonNull(name, "name");
         this.defaultStrandName = name + "-strand";
         this.handler = Objects.requireNonNull(options, "options").exceptionHandler();
+        // Four stripes a processor, a power of two from 4 to 256: a runtime's carriers, made one after the other,
+        // have nearby thread ids and so distinct stripes.
+        int n = Integer.highestOneBit(Math.clamp(4L * Runtime.getRuntime().availableProcessors(), 4, 256) * 2 - 1);
+        this.stripes = new long[n * STRIDE];
+        this.stripeMask = n - 1;
         // The JVM links each VarHandle call site the first time it runs, and linking allocates: a strand ending
         // under a full heap must not be the first to run strandEnded's, or its OutOfMemoryError leaves the count
-        // (and close()) wrong. Run both ends of the accounting once now, while memory is there.
+        // (and close()) wrong. Run both ends of the accounting once now, and the calls of a closing end, while memory
+        // is there (the compare-and-set from true fails while the runtime is open: it links, and changes nothing).
         enter();
         strandEnded();
+        liveStrands();
+        terminatedOnce.compareAndSet(true, true);
     }
 
     /**
@@ -168,22 +186,30 @@ public abstract class AbstractStrandRuntime implements StrandRuntime {
     }
 
     private void enter() {
-        for (;;) {
-            long seen = (long) LIVE.getVolatile(this);
-            if ((seen & CLOSING) != 0) {
-                throw new IllegalStateException("runtime '" + name + "' is closed; it accepts no new strands");
-            }
-            if (LIVE.compareAndSet(this, seen, seen + ONE_STRAND)) {
-                return;
-            }
+        int stripe = stripe();
+        STRIPES.getAndAdd(stripes, stripe, 1L); // volatile: ordered before the read of closing (Dekker with close)
+        if (closing) {
+            STRIPES.getAndAdd(stripes, stripe, -1L);
+            terminateIfNoneLive();
+            throw new IllegalStateException("runtime '" + name + "' is closed; it accepts no new strands");
         }
     }
 
     /** Accounts for the end of a strand; called by the runtime once per started strand, after its completion. */
     protected final void strandEnded() {
-        long after = (long) LIVE.getAndAdd(this, -ONE_STRAND) - ONE_STRAND;
-        assert after >= 0 : "more strand exits than spawns";
-        if (after == CLOSING) {
+        STRIPES.getAndAdd(stripes, stripe(), -1L);
+        if (closing) {
+            terminateIfNoneLive();
+        }
+    }
+
+    /** The calling thread's stripe: its id modulo the stripe count (a thread id never changes). */
+    private int stripe() {
+        return ((int) Thread.currentThread().threadId() & stripeMask) * STRIDE + STRIDE / 2;
+    }
+
+    private void terminateIfNoneLive() {
+        if (liveStrands() == 0 && terminatedOnce.compareAndSet(false, true)) {
             terminated.complete();
         }
     }
@@ -191,10 +217,14 @@ public abstract class AbstractStrandRuntime implements StrandRuntime {
     /**
      * Returns how many strands were spawned and have not ended.
      *
-     * @return the live-strand count, exact at the moment of the read
+     * @return the live-strand count, exact when no strand starts or ends during the read
      */
     protected final long liveStrands() {
-        return (long) LIVE.getVolatile(this) >> 1;
+        long sum = 0;
+        for (int i = STRIDE / 2; i < stripes.length; i += STRIDE) {
+            sum += (long) STRIPES.getVolatile(stripes, i);
+        }
+        return sum;
     }
 
     /**
@@ -203,7 +233,7 @@ public abstract class AbstractStrandRuntime implements StrandRuntime {
      * @return whether the runtime refuses new strands
      */
     public final boolean isClosing() {
-        return ((long) LIVE.getVolatile(this) & CLOSING) != 0;
+        return closing;
     }
 
     @Override
@@ -253,18 +283,8 @@ public abstract class AbstractStrandRuntime implements StrandRuntime {
             throw new IllegalStateException("close() called from a strand of runtime '" + name
                     + "', which would wait for itself; close it from outside its strands");
         }
-        for (;;) {
-            long seen = (long) LIVE.getVolatile(this);
-            if ((seen & CLOSING) != 0) {
-                break;
-            }
-            if (LIVE.compareAndSet(this, seen, seen | CLOSING)) {
-                if (seen == 0) {
-                    terminated.complete();
-                }
-                break;
-            }
-        }
+        closing = true; // volatile: ordered before the sum (Dekker with enter)
+        terminateIfNoneLive();
         long deadline = Durations.deadline(nanos);
         try {
             if (!terminated.awaitNanos(nanos)) {
@@ -293,7 +313,6 @@ public abstract class AbstractStrandRuntime implements StrandRuntime {
 
     @Override
     public String toString() {
-        long seen = (long) LIVE.getVolatile(this);
-        return "StrandRuntime[" + name + ", live strands " + (seen >> 1) + ((seen & CLOSING) != 0 ? ", closing]" : "]");
+        return "StrandRuntime[" + name + ", live strands " + liveStrands() + (closing ? ", closing]" : "]");
     }
 }

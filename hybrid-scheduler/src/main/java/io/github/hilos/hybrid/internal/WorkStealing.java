@@ -195,7 +195,9 @@ public final class WorkStealing implements Placement {
         }
         for (int i = 0; i < carriers.length(); i++) {
             CarrierView c = carriers.get(i);
-            if (c != null && c != except && !c.isRetired() && c.tryNotify()) {
+            // Only the idle flag is read (a retired spare's is never set: it retires awake): each read of another
+            // field of a busy carrier would take a line it writes.
+            if (c != null && c != except && c.tryNotify()) {
                 c.wake();
                 return;
             }

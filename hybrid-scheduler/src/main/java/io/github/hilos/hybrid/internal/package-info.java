@@ -18,7 +18,8 @@
  *       <td>the placer publishes the strand (queue CAS or release store), full fence, reads the spinning count
  *       and CASes one idle carrier from idle to notified before waking it; the carrier publishes {@code idle},
  *       full fence (volatile store), asks {@code hasWorkFor} before it blocks; a spinner re-checks the queues
- *       every round; a carrier that adopts work and sees more wakes another</td>
+ *       every round; a carrier that was idle, adopts work and sees more wakes another. The idle flag is alone on
+ *       its cache lines ({@code IdleFlag}), and it is the only field of another carrier a placement reads</td>
  *       <td>{@code HybridPlacementStress.BurstWakesIdleCarriers}, {@code BurstPlacementTest}</td></tr>
  *   <tr><td>unpark vs park of one strand</td>
  *       <td>unpark swaps the permit (full fence) then reads the state; the carrier sets PARKED by CAS then reads
@@ -40,8 +41,14 @@
  *   <tr><td>spare retirement vs placement</td>
  *       <td>a spare retires only when idle with nothing bound, its wake queue and timers empty, and
  *       {@code hasWorkFor} false, after publishing nothing new; a placement after that wakes another carrier
- *       (a retired spare's {@code isRetired} is volatile and skipped)</td>
+ *       (a retired spare's idle flag is never set: it retires awake, after leaving its select cleared the flag, so
+ *       no placement claims it; a placement that claimed it in select woke it, and it then sees the work)</td>
  *       <td>{@code HybridPlacementStress.SpareRetirementRacesPlacement}</td></tr>
+ *   <tr><td>spawn vs close (the live-strand count, in threads-api's {@code AbstractStrandRuntime})</td>
+ *       <td>a spawn adds one to its thread's stripe (volatile), then reads {@code closing}; close sets
+ *       {@code closing} (volatile), then sums the stripes: a Dekker pair; after that, every end and every refused
+ *       spawn sums again, and the first sum of zero completes the close once</td>
+ *       <td>{@code RuntimeCloseStress.SpawnRacesClose}, {@code RuntimeCloseStress.LastEndsRaceClose}</td></tr>
  *   <tr><td>spare start vs shutdown</td>
  *       <td>shutdown stops the compensator and joins its thread before it collects the carriers: no spare starts
  *       after the collection; then it stops and joins every carrier, spare and watchdog</td>

@@ -10,7 +10,6 @@ import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
@@ -37,16 +36,8 @@ final class Carrier implements Runnable, CarrierView {
 
     /** Rounds between two looks at the unstarted work while started strands are runnable (as Tokio's 61). */
     private static final int WORK_INTERVAL = 61;
-    private static final VarHandle IDLE;
-
-    static {
-        try {
-            IDLE = MethodHandles.lookup().findVarHandle(Carrier.class, "idle", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
+    /** Strand ids a carrier reserves at once. */
+    private static final int ID_BLOCK = 256;
     final UltRuntimeImpl runtime;
     final SchedulingPolicy policy;
     final TimerHeap timers = new TimerHeap();
@@ -65,9 +56,8 @@ final class Carrier implements Runnable, CarrierView {
     private UltStrand current;
     /** The strands bound to this carrier and not ended; carrier only. */
     private final LiveStrands live = new LiveStrands();
-    /** 1 while the carrier is about to block or blocked in select; volatile. */
-    @SuppressWarnings("unused")
-    private volatile int idle;
+    /** Idle while the carrier is about to block or blocked in select; on cache lines of its own. */
+    private final IdleFlag idle = new IdleFlag();
     private volatile boolean stopping;
     /** What the watchdog samples: the mounted strand and since when; written by the carrier at each switch. */
     final MountRecord mountRecord = new MountRecord();
@@ -83,6 +73,9 @@ final class Carrier implements Runnable, CarrierView {
     private volatile boolean retired;
     /** The placement's owner-only state for this carrier (its local work queue); carrier only after start. */
     private Object localWork;
+    /** The next strand id of this carrier's block, and the end of the block; carrier only. */
+    private long nextId;
+    private long idLimit;
 
     Carrier(CarrierConfig config) {
         this.runtime = config.runtime();
@@ -218,9 +211,18 @@ final class Carrier implements Runnable, CarrierView {
     private void offer(UltStrand s) {
         wakeQueue.offer(s);
         VarHandle.fullFence(); // Dekker with idle(): the offer above, then the read of idle
-        if ((int) IDLE.getVolatile(this) != 0) {
+        if (idle.get() != IdleFlag.BUSY) {
             selector.wakeup();
         }
+    }
+
+    /** A strand id for a strand spawned on this carrier, from a block reserved 256 at a time; carrier only. */
+    long nextStrandId() {
+        if (nextId == idLimit) {
+            nextId = runtime.reserveStrandIds(ID_BLOCK);
+            idLimit = nextId + ID_BLOCK;
+        }
+        return nextId++;
     }
 
     /** Whether this (spare) carrier retired and its thread ended or is ending. */
@@ -238,8 +240,7 @@ final class Carrier implements Runnable, CarrierView {
      */
     @Override
     public boolean tryNotify() {
-        // Read first: a placement asks every carrier, and a CAS that fails still takes the line from a busy carrier.
-        return (int) IDLE.getVolatile(this) == 1 && IDLE.compareAndSet(this, 1, 2);
+        return idle.claim();
     }
 
     /** Wakes the carrier if it is blocked in its selector; any thread. */
@@ -404,7 +405,7 @@ final class Carrier implements Runnable, CarrierView {
         // No strand is mounted: an interrupt of the carrier thread now (from code that kept a reference to it) is
         // nobody's, and left set it would make every select return at once.
         Thread.interrupted();
-        IDLE.setVolatile(this, 1);
+        idle.set(IdleFlag.IDLE);
         try {
             // Dekker with offer() and Placement.place(): idle was published above; now look for work.
             if (!wakeQueue.isEmpty() || stopping || placement.hasWorkFor(this)) {
@@ -423,7 +424,7 @@ final class Carrier implements Runnable, CarrierView {
             counters.idleBlocks++;
             pollIo(timeoutMillis);
         } finally {
-            IDLE.setVolatile(this, 0);
+            idle.set(IdleFlag.BUSY);
         }
     }
 
