@@ -1,7 +1,8 @@
 package io.github.hilos.stress;
 
-import io.github.hilos.api.Runtimes;
-import io.github.hilos.api.StrandRuntime;
+import io.github.hilos.api.RuntimeOptions;
+import io.github.hilos.api.Strand;
+import io.github.hilos.spi.AbstractStrandRuntime;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.JCStressTest;
@@ -10,7 +11,7 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
 import org.openjdk.jcstress.infra.results.I_Result;
 
-import java.util.concurrent.CountDownLatch;
+import java.time.Duration;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
@@ -18,12 +19,119 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 /**
  * A runtime's count of live strands against {@code close()}: the count is kept in stripes (one per thread id
  * modulo their number) and summed, with a Dekker pair between a spawn (add, then read {@code closing}) and a close
- * (set {@code closing}, then sum); see {@code AbstractStrandRuntime}. Runs on {@code jdk-virtual}, whose strands
- * end on their own threads, one runtime per state.
+ * (set {@code closing}, then sum); see {@code AbstractStrandRuntime}. The runtime under test is that accounting
+ * alone ({@link Counting}): its strands run their bodies when an actor tells them to, on the actor's thread, so
+ * that the race is between the accounting's own accesses and nothing else.
  */
 public final class RuntimeCloseStress {
 
     private RuntimeCloseStress() {
+    }
+
+    /**
+     * A runtime with no threads: {@code start} keeps the body, {@link #runAll()} runs each kept body on the calling
+     * thread and then ends its strand, as a runtime does (the body, then {@code strandEnded()}).
+     */
+    static final class Counting extends AbstractStrandRuntime {
+        private Runnable first;
+        private Runnable second;
+
+        Counting() {
+            super("counting", RuntimeOptions.defaults());
+        }
+
+        @Override
+        protected Strand start(String strandName, Runnable body) {
+            Runnable run = () -> {
+                body.run();
+                strandEnded();
+            };
+            if (first == null) {
+                first = run;
+            } else {
+                second = run;
+            }
+            return new Kept(strandName);
+        }
+
+        /** Runs the kept bodies, the first and then the second; one actor only. */
+        void runAll() {
+            if (first != null) {
+                first.run();
+            }
+            if (second != null) {
+                second.run();
+            }
+        }
+
+        @Override
+        protected boolean isOwnStrand() {
+            return false;
+        }
+    }
+
+    /** The strand {@link Counting} hands out: a name; the test never parks, joins or interrupts it. */
+    static final class Kept extends Strand {
+        private final String name;
+
+        Kept(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public void unpark() {
+        }
+
+        @Override
+        public void join() {
+            throw new UnsupportedOperationException("not in this test");
+        }
+
+        @Override
+        public boolean join(Duration timeout) {
+            throw new UnsupportedOperationException("not in this test");
+        }
+
+        @Override
+        public void interrupt() {
+        }
+
+        @Override
+        public boolean isInterrupted() {
+            return false;
+        }
+
+        @Override
+        public boolean isAlive() {
+            return true;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public long id() {
+            return 1;
+        }
+
+        @Override
+        protected void parkSelf() {
+        }
+
+        @Override
+        protected void parkSelfNanos(long nanos) {
+        }
+
+        @Override
+        protected void yieldSelf() {
+        }
+
+        @Override
+        protected boolean clearInterruptSelf() {
+            return false;
+        }
     }
 
     /**
@@ -37,10 +145,10 @@ public final class RuntimeCloseStress {
     @Outcome(id = "0, 1", expect = FORBIDDEN, desc = "a refused spawn ran its body")
     @State
     public static class SpawnRacesClose {
-        final StrandRuntime rt = Runtimes.open("jdk-virtual");
+        final Counting rt = new Counting();
         volatile int ran;
 
-        /** Spawns a strand that marks that it ran. */
+        /** Spawns a strand that marks that it ran, then runs it. */
         @Actor
         public void spawn(II_Result r) {
             try {
@@ -49,6 +157,7 @@ public final class RuntimeCloseStress {
             } catch (IllegalStateException refused) {
                 r.r1 = 0;
             }
+            rt.runAll();
         }
 
         /** Closes the runtime, then looks whether the strand ran. */
@@ -60,46 +169,29 @@ public final class RuntimeCloseStress {
     }
 
     /**
-     * The last two strands of a closing runtime end at once, each on its own thread (so in stripes that may differ),
-     * as the close starts: at least one of them, or the close, must see every end and complete the close (a close
-     * that never returns hangs the test).
+     * The last two strands of a closing runtime end one right after the other as the close starts: the close, or
+     * one of the ends, must see every end and complete the close (a close that never returns hangs the test), and
+     * the close returns only after both ended.
      */
     @JCStressTest
     @Outcome(id = "2", expect = ACCEPTABLE, desc = "close returned after both strands ended")
     @Outcome(id = {"0", "1"}, expect = FORBIDDEN, desc = "close returned before a strand ended")
     @State
     public static class LastEndsRaceClose {
-        final StrandRuntime rt = Runtimes.open("jdk-virtual");
-        final CountDownLatch goA = new CountDownLatch(1);
-        final CountDownLatch goB = new CountDownLatch(1);
+        final Counting rt = new Counting();
         volatile int endedA;
         volatile int endedB;
         volatile int seen;
 
         {
-            rt.spawn(() -> {
-                await(goA);
-                endedA = 1;
-            });
-            rt.spawn(() -> {
-                await(goB);
-                endedB = 1;
-            });
+            rt.spawn(() -> endedA = 1);
+            rt.spawn(() -> endedB = 1);
         }
 
-        private static void await(CountDownLatch latch) {
-            try {
-                latch.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        /** Lets both strands end, one right after the other. */
+        /** Runs both strands to their end. */
         @Actor
-        public void release() {
-            goA.countDown();
-            goB.countDown();
+        public void end() {
+            rt.runAll();
         }
 
         /** Closes the runtime, then counts the strands that ended. */
