@@ -224,7 +224,20 @@ public abstract class AbstractStrandRuntime implements StrandRuntime {
         for (int i = STRIDE / 2; i < stripes.length; i += STRIDE) {
             sum += (long) STRIPES.getVolatile(stripes, i);
         }
-        return sum;
+        // While the runtime is open, a read can see a strand's end (on one stripe) and not its spawn (on another
+        // stripe read earlier): never below zero. Once closing, every accepted spawn is visible and a sum is never
+        // below the true count.
+        return Math.max(0, sum);
+    }
+
+    /**
+     * Tells whether the runtime is closing and every strand has ended: what {@link #close()} waits for before it
+     * shuts the runtime down.
+     *
+     * @return whether the close's wait for strands is over
+     */
+    protected final boolean isTerminated() {
+        return terminated.isDone();
     }
 
     /**

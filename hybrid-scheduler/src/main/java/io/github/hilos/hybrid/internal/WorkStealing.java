@@ -243,6 +243,9 @@ public final class WorkStealing implements Placement {
                     injection.offer(strands.get(i));
                 }
             }
+            if (strands.size() > 1) {
+                wakeOneIdle(carrier); // a carrier that blocked while this one took the batch must hear of the rest
+            }
             return strands.getFirst();
         }
         if (injected != null) {
@@ -258,6 +261,9 @@ public final class WorkStealing implements Placement {
             s = stealers.get(victim).stealHalfInto(own);
             if (s != null) {
                 carrier.countSteal();
+                if (own.size() > 0) {
+                    wakeOneIdle(carrier); // the same for the half it moved
+                }
                 return s;
             }
         }

@@ -18,7 +18,8 @@
  *       <td>the placer publishes the strand (queue CAS or release store), full fence, reads the spinning count
  *       and CASes one idle carrier from idle to notified before waking it; the carrier publishes {@code idle},
  *       full fence (volatile store), asks {@code hasWorkFor} before it blocks; a spinner re-checks the queues
- *       every round; a carrier that was idle, adopts work and sees more wakes another. The idle flag is alone on
+ *       every round; a carrier that was idle, adopts work and sees more wakes another, and so does one that
+ *       moves many strands to its own deque at once (an overflow batch, a steal of half). The idle flag is alone on
  *       its cache lines ({@code IdleFlag}), and it is the only field of another carrier a placement reads</td>
  *       <td>{@code HybridPlacementStress.BurstWakesIdleCarriers}, {@code BurstPlacementTest}</td></tr>
  *   <tr><td>unpark vs park of one strand</td>
@@ -48,7 +49,7 @@
  *       <td>a spawn adds one to its thread's stripe (volatile), then reads {@code closing}; close sets
  *       {@code closing} (volatile), then sums the stripes: a Dekker pair; after that, every end and every refused
  *       spawn sums again, and the first sum of zero completes the close once</td>
- *       <td>{@code RuntimeCloseStress.SpawnRacesClose}, {@code RuntimeCloseStress.LastEndsRaceClose}</td></tr>
+ *       <td>{@code RuntimeCloseStress.SpawnRacesClose}, {@code RuntimeCloseStress.LastTwoEndsRace}</td></tr>
  *   <tr><td>spare start vs shutdown</td>
  *       <td>shutdown stops the compensator and joins its thread before it collects the carriers: no spare starts
  *       after the collection; then it stops and joins every carrier, spare and watchdog</td>

@@ -320,7 +320,8 @@ final class Carrier implements Runnable, CarrierView {
                         progressed = true;
                         // Go's and Tokio's rule: a carrier that was idle and found work wakes another if more is
                         // waiting, so that a burst placed from outside spreads over the idle carriers at once, not one
-                        // strand per wake-up. A busy carrier taking its next strand wakes no one: its placers did.
+                        // strand per wake-up. A busy carrier taking its next strand wakes no one: its placers did (and
+                        // a placement that moves many strands at once, a batch or a steal, wakes one itself).
                         if (backoff.isIdle() && placement.hasWorkFor(this)) {
                             placement.wakeAnother(this);
                         }
