@@ -1,5 +1,6 @@
 package io.github.hilos.bench;
 
+import io.github.hilos.api.RuntimeOptions;
 import io.github.hilos.api.Runtimes;
 import io.github.hilos.api.Strand;
 import io.github.hilos.api.StrandRuntime;
@@ -28,10 +29,11 @@ public final class Hilos {
                   the chapter's table (null fork, signal-wait) re-measured on ult, hybrid, jdk-virtual, klt and
                   processes, beside the 1991 figures; --quick takes about 10 s instead of about a minute;
                   then the switch path against raw continuations and Go (if installed)
-              skynet [--runtime R]... [--size N]
+              skynet [--runtime R[:POLICY]]... [--size N]
                   a 10-ary tree of N strands (default 1000000) summing 0..N-1, joined and over channels (the
-                  original), on each runtime and in Go if installed (default: all
-                  four), with the checked sum, the time and the ratio to jdk-virtual
+                  original), on each runtime and in Go if installed (default: ult, ult:lifo,
+                  hybrid, jdk-virtual, klt), with the checked sum, the time and the ratio to jdk-virtual;
+                  R:POLICY opens ult or hybrid with that scheduling policy (fifo, lifo, priority...)
               fanout [--tasks 64] [--rounds 2000000] [--runtime R]...
                   CPU-bound work fanned out over strands and joined, on each runtime, with the ratio to ult
                   (one carrier): what M:N buys on several cores
@@ -204,12 +206,9 @@ public final class Hilos {
             }
             switch (option) {
                 case "--runtime" -> {
-                    String name = options.get(++i);
-                    if (!Runtimes.names().contains(name)) {
-                        throw new UsageException("unknown runtime '" + name + "'; known runtimes: "
-                                + String.join(", ", Runtimes.names()));
-                    }
-                    runtimes.add(name);
+                    String spec = options.get(++i);
+                    checkRuntimeSpec(spec);
+                    runtimes.add(spec);
                 }
                 case "--size" -> {
                     try {
@@ -225,7 +224,7 @@ public final class Hilos {
             }
         }
         if (runtimes.isEmpty()) {
-            runtimes = List.of("ult", "hybrid", "jdk-virtual", "klt");
+            runtimes = List.of("ult", "ult:lifo", "hybrid", "jdk-virtual", "klt");
         }
         if (!runtimes.contains("jdk-virtual")) {
             runtimes = new ArrayList<>(runtimes);
@@ -240,7 +239,7 @@ public final class Hilos {
             }
             err.print("\r\u001b[Krunning skynet on " + runtime + " ...");
             double[] best = {Double.MAX_VALUE, Double.MAX_VALUE};
-            try (StrandRuntime rt = Runtimes.open(runtime)) {
+            try (StrandRuntime rt = openSpec(runtime)) {
                 for (int variant = 0; variant < 2; variant++) {
                     for (int round = 0; round < 3; round++) {
                         long t0 = System.nanoTime();
@@ -282,6 +281,38 @@ public final class Hilos {
                         e.getValue()[1] / go.millis(), go.millis() / e.getValue()[1]);
             }
         }
+    }
+
+    /**
+     * Checks a runtime given as {@code NAME} or {@code NAME:POLICY} (a scheduling policy of {@code ult} or
+     * {@code hybrid}, as their {@code policy} setting takes it).
+     */
+    private static void checkRuntimeSpec(String spec) throws UsageException {
+        int colon = spec.indexOf(':');
+        String name = colon < 0 ? spec : spec.substring(0, colon);
+        if (!Runtimes.names().contains(name)) {
+            throw new UsageException("unknown runtime '" + name + "'; known runtimes: "
+                    + String.join(", ", Runtimes.names()));
+        }
+        if (colon >= 0) {
+            if (!name.equals("ult") && !name.equals("hybrid")) {
+                throw new UsageException("runtime '" + name + "' takes no scheduling policy ('" + spec
+                        + "'); only ult and hybrid do");
+            }
+            try {
+                io.github.hilos.ult.SchedulingPolicies.parse(spec.substring(colon + 1));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("bad scheduling policy in '" + spec + "': " + e.getMessage());
+            }
+        }
+    }
+
+    /** Opens a runtime given as {@code NAME} or {@code NAME:POLICY}. */
+    private static StrandRuntime openSpec(String spec) {
+        int colon = spec.indexOf(':');
+        return colon < 0 ? Runtimes.open(spec)
+                : Runtimes.open(spec.substring(0, colon), RuntimeOptions.defaults().with("policy",
+                        spec.substring(colon + 1)));
     }
 
     /**

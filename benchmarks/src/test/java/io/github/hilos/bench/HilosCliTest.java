@@ -35,6 +35,7 @@ class HilosCliTest {
                 new String[] {"memory", "--strands", "0"},
                 new String[] {"table", "--chart"}, new String[] {"skynet", "--runtime", "nope"},
                 new String[] {"skynet", "--size", "12"}, new String[] {"skynet", "--size"},
+                new String[] {"skynet", "--runtime", "klt:lifo"}, new String[] {"skynet", "--runtime", "ult:sideways"},
                 new String[] {"serve"}, new String[] {"serve", "gopher"}, new String[] {"serve", "http", "--org", "x"},
                 new String[] {"serve", "http", "--port", "70000"}, new String[] {"serve", "http", "--runtime", "nope"},
                 new String[] {"serve", "files", "--org", "state-table", "--port", "0"},
@@ -49,6 +50,7 @@ class HilosCliTest {
             assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
         }
         assertTrue(run("skynet", "--runtime", "nope").err().contains("known runtimes: hybrid, jdk-virtual, klt, sim, ult"));
+        assertTrue(run("skynet", "--runtime", "ult:sideways").err().contains("unknown policy 'sideways'"));
         Result help = run("help");
         assertEquals(0, help.code());
         assertTrue(help.out().contains("table [--quick]"));
@@ -161,10 +163,10 @@ class HilosCliTest {
 
     @Test
     void skynetChecksItsSumOnEveryRuntimeItRuns() {
-        Result r = run("skynet", "--size", "1000", "--runtime", "ult", "--runtime", "hybrid");
+        Result r = run("skynet", "--size", "1000", "--runtime", "ult", "--runtime", "ult:lifo", "--runtime", "hybrid");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("sum checked = 499500"), r.out());
-        for (String runtime : List.of("ult", "hybrid", "jdk-virtual")) {
+        for (String runtime : List.of("ult", "ult:lifo", "hybrid", "jdk-virtual")) {
             assertTrue(Pattern.compile("(?m)^" + runtime + " +[0-9.]+ ms").matcher(r.out()).find(), r.out());
         }
     }
