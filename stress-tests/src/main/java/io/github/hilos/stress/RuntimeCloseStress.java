@@ -12,6 +12,7 @@ import org.openjdk.jcstress.infra.results.II_Result;
 import org.openjdk.jcstress.infra.results.I_Result;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
@@ -33,9 +34,10 @@ public final class RuntimeCloseStress {
      * thread and then ends its strand, as a runtime does (the body, then {@code strandEnded()}).
      */
     static final class Counting extends AbstractStrandRuntime {
-        // Volatile: written by the state's constructor or an actor, run by an actor.
-        private volatile Runnable first;
-        private volatile Runnable second;
+        /** The kept bodies, in spawn order: set by the state's constructor or an actor, run by an actor. */
+        private final AtomicReferenceArray<Runnable> kept = new AtomicReferenceArray<>(2);
+        /** How many were kept; the spawning thread only. */
+        private int count;
 
         Counting() {
             super("counting", RuntimeOptions.defaults());
@@ -47,31 +49,19 @@ public final class RuntimeCloseStress {
                 body.run();
                 strandEnded();
             };
-            if (first == null) {
-                first = run;
-            } else {
-                second = run;
-            }
+            kept.set(count++, run);
             return new Kept(strandName);
         }
 
-        /** Runs the kept bodies, the first and then the second; one actor only. */
+        /** Runs the kept bodies in spawn order; one actor only. */
         void runAll() {
-            runFirst();
-            runSecond();
+            run(0);
+            run(1);
         }
 
-        /** Runs the first kept body, if any. */
-        void runFirst() {
-            Runnable r = first;
-            if (r != null) {
-                r.run();
-            }
-        }
-
-        /** Runs the second kept body, if any. */
-        void runSecond() {
-            Runnable r = second;
+        /** Runs the {@code i}th kept body, if there is one. */
+        void run(int i) {
+            Runnable r = kept.get(i);
             if (r != null) {
                 r.run();
             }
@@ -208,13 +198,13 @@ public final class RuntimeCloseStress {
         /** Ends the first strand. */
         @Actor
         public void endFirst() {
-            rt.runFirst();
+            rt.run(0);
         }
 
         /** Ends the second strand. */
         @Actor
         public void endSecond() {
-            rt.runSecond();
+            rt.run(1);
         }
 
         /** Whether the close's wait is over now that both ended (read without summing again). */

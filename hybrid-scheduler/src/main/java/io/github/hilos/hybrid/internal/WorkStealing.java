@@ -236,12 +236,12 @@ public final class WorkStealing implements Placement {
         }
         Object injected = injection.poll();
         if (injected instanceof Batch batch) {
-            // The first to run now, the rest to this carrier's own queue, where thieves can still take them.
+            // The first to run now, the rest to this carrier's own queue, where thieves can still take them. The
+            // queue is empty (its pop just failed, and only this carrier pushes) and a batch is half of one: all fit.
             List<Unstarted> strands = batch.strands();
             for (int i = 1; i < strands.size(); i++) {
-                if (!own.push(strands.get(i))) {
-                    injection.offer(strands.get(i));
-                }
+                boolean pushed = own.push(strands.get(i));
+                assert pushed : "a batch is half a queue, and this carrier's own queue was empty";
             }
             if (strands.size() > 1) {
                 wakeOneIdle(carrier); // a carrier that blocked while this one took the batch must hear of the rest

@@ -232,9 +232,9 @@ final class Carrier implements Runnable, CarrierView {
     }
 
     /**
-     * Claims the wake-up of this idle carrier for one placement: {@code idle} goes 1 -> 2 by CAS, so that a second
-     * placement right after the first picks another idle carrier instead of waking this one again (the flag clears
-     * only when the carrier leaves its select). Any thread.
+     * Claims the wake-up of this idle carrier for one placement: its flag goes IDLE -> NOTIFIED by CAS, so that a
+     * second placement right after the first picks another idle carrier instead of waking this one again (the flag
+     * clears only when the carrier leaves its select). Any thread.
      *
      * @return whether the caller should wake it
      */
