@@ -202,6 +202,43 @@ public interface SelectorTck extends RuntimeUnderTest {
         }
     }
 
+    /**
+     * A wake-up from another thread that lands after the select stopped waiting (here: while it runs its actions)
+     * is not consumed by that select: the next one returns at once. Consuming it on the way out lost it.
+     */
+    @Test
+    default void aWakeupAfterTheWaitEndedIsKeptForTheNextSelect() throws Exception {
+        try (StrandRuntime rt = open()) {
+            rt.run(() -> {
+                java.nio.channels.Pipe pipe = readablePipe();
+                try (StrandSelector selector = StrandSelector.open()) {
+                    selector.register(pipe.source(), SelectionKey.OP_READ, null);
+                    for (int round = 0; round < 20; round++) {
+                        pipe.sink().write(ByteBuffer.wrap(new byte[] {1}));
+                        assertEquals(1, selector.select(Tck.HANG, k -> {
+                            try {
+                                while (pipe.source().read(ByteBuffer.allocate(16)) > 0) {
+                                    // drained: nothing is ready for the next select
+                                }
+                                Thread waker = Thread.ofPlatform().start(selector::wakeup);
+                                waker.join();
+                            } catch (java.io.IOException | InterruptedException e) {
+                                throw new AssertionError(e);
+                            }
+                        }), "round " + round);
+                        long start = System.nanoTime();
+                        assertEquals(0, selector.select(Tck.HANG, k -> { }), "round " + round);
+                        assertTrue(System.nanoTime() - start < Tck.HANG.toNanos() / 2,
+                                "the wakeup of round " + round + " was lost");
+                    }
+                } finally {
+                    closeQuietly(pipe);
+                }
+                return null;
+            });
+        }
+    }
+
     @Test
     default void aChannelMovesToANewSelectorAfterItsKeyIsCancelledOrItsSelectorClosed() throws Exception {
         try (StrandRuntime rt = open()) {

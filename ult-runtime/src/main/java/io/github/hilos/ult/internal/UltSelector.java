@@ -23,7 +23,8 @@ import java.util.function.Consumer;
  * runs, so the ready queue and the keys' fields are touched by that one thread (plain fields). {@link #wakeup()}
  * may come from any thread: it sets the volatile {@code woken} and unparks the volatile {@code waiter}; the
  * strand reads {@code woken} after publishing {@code waiter} (park loop), so no wake-up is lost. A wake-up is
- * consumed by the select it ends, or by the next one if none is waiting, as with {@code Selector}.
+ * consumed where a select looks at it (on entry and in its wait): one that lands after the wait ended for another
+ * reason (readiness, timeout, interrupt) stays pending and ends the next select, as with the JDK's selectors.
  * {@link #close()} may come from any thread too: it sets the volatile {@code closed}, cancels the keys (a
  * {@code SelectionKey}'s cancel is thread-safe; the keys are kept in a concurrent set for that) and wakes the
  * waiter, whose select then throws {@link ClosedSelectorException}.
@@ -184,10 +185,10 @@ final class UltSelector extends StrandSelector {
         long nanos = timeout.isNegative() ? 0 : io.github.hilos.spi.Durations.toNanos(timeout, "select timeout");
         // Always poll: a pending wake-up ends this select at once, but what is ready now is still reported.
         carrier.pollNow();
-        if (ready.isEmpty() && !woken && nanos > 0) {
+        boolean wokenBefore = consumeWakeup();
+        if (ready.isEmpty() && !wokenBefore && nanos > 0) {
             await(nanos);
         }
-        woken = false; // consumed by this select, which is returning (a later wakeup() counts for the next)
         if (closed) {
             ready.clear();
             throw new ClosedSelectorException();
@@ -229,7 +230,10 @@ final class UltSelector extends StrandSelector {
         long deadline = io.github.hilos.spi.Durations.deadline(nanos);
         waiter = me;
         try {
-            while (ready.isEmpty() && !woken && !closed && !me.isInterrupted()) {
+            while (ready.isEmpty() && !closed && !me.isInterrupted()) {
+                if (consumeWakeup()) {
+                    return;
+                }
                 if (nanos == Long.MAX_VALUE) {
                     Strand.park();
                 } else {
@@ -243,6 +247,19 @@ final class UltSelector extends StrandSelector {
         } finally {
             waiter = null;
         }
+    }
+
+    /**
+     * Takes a pending wake-up, if any. A wake-up is consumed only where a select looks at it (on entry, or in its
+     * wait), never after the wait ended for another reason: one that lands after that is kept for the next select,
+     * as the JDK's selectors keep a wake-up their poll did not see. Two wake-ups before a look count as one.
+     */
+    private boolean consumeWakeup() {
+        if (woken) {
+            woken = false;
+            return true;
+        }
+        return false;
     }
 
     @Override
