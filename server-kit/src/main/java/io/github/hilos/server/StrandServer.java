@@ -37,8 +37,8 @@ import java.util.concurrent.atomic.LongAdder;
  * ACTIVE} (around a response), {@code ACTIVE -> IDLE} (the response went out, the connection is kept alive),
  * and {@code IDLE | WRITING -> CLOSED} by another strand: shutdown closes idle connections, the reaper cuts a
  * write that outlived the write timeout. A serving strand that loses a CAS stops: the connection is no longer its
- * own. Reads carry their own timeouts; writes cannot, hence the reaper, which wakes every quarter of the write
- * timeout (at most every second).
+ * own. Reads carry their own timeouts; writes cannot, hence the reaper, which wakes every quarter of the shorter of
+ * the write and idle timeouts (at most every second, at least every millisecond).
  *
  * @param <I> the request type
  * @param <O> the response type
@@ -420,7 +420,7 @@ public abstract class StrandServer<I, O> implements Server {
     /**
      * Cuts writes that outlive the write timeout and closes connections idle past the idle timeout; ends when the
      * server closes (interrupted). Idle connections wait in an untimed read: a timer per request would cost more
-     * than a scan every quarter of the timeout.
+     * than a scan every quarter of the shorter timeout (capped at a second).
      */
     private void reap() {
         long timeout = limits.writeTimeout().toNanos();

@@ -142,6 +142,36 @@ class StateTableServerTest {
         }
     }
 
+    /** The asynchronous call a transition needs: Jacket.async turns a blocking call into the stage it waits for. */
+    @ParameterizedTest
+    @ValueSource(strings = {"ult", "hybrid"})
+    void aTransitionWaitsForABlockingCallThroughJacketAsync(String name) throws Exception {
+        RuntimeOptions watched = RuntimeOptions.defaults().with("watchdog.threshold.ms", "50");
+        StateMachine<String, String> blockingDisk = new StateMachine<>() {
+            @Override
+            public Transition<String> start(long id, String request) {
+                String block = request.substring(5);
+                return Transition.await(FileState.READING_BLOCK, io.github.hilos.api.Jacket.async(() -> {
+                    Thread.sleep(100); // a blocking call, off the loop: it would stall the carrier inline
+                    return "data-of-" + block;
+                }));
+            }
+
+            @Override
+            public Transition<String> resume(long id, Object state, Object result, Throwable failure) {
+                return Transition.reply(failure != null ? "ERR " + failure : (String) result);
+            }
+        };
+        try (StrandRuntime rt = open(name, watched)) {
+            try (StateTableServer<String, String> server = StateTableServer.start(rt, ANY, Codecs.lines(256),
+                    blockingDisk)) {
+                clients(server.localAddress(), 8, 3);
+                awaitRequests(server, 24);
+            }
+            assertEquals(List.of(), ((UltRuntime) rt).stalls(), "the loop never blocked its carrier");
+        }
+    }
+
     @Test
     void theWatchdogWouldSeeABlockingTransition() throws Exception {
         RuntimeOptions watched = RuntimeOptions.defaults().with("watchdog.threshold.ms", "50");

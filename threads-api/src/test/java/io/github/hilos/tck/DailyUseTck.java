@@ -136,6 +136,14 @@ public interface DailyUseTck extends RuntimeUnderTest {
             });
             assertFalse(orphan.get().isAlive(), "no strand outlives its scope");
             assertThrows(IllegalStateException.class, StrandScope::open, "a plain thread has no runtime to fork on");
+            // ... but it may name one: the subtasks are strands of that runtime, joined from the plain thread
+            try (StrandScope scope = StrandScope.open(rt)) {
+                StrandScope.Subtask<String> onStrand = scope.fork(() -> Strand.current().runtime().name());
+                StrandScope.Subtask<Integer> value = scope.fork(() -> 42);
+                scope.join();
+                assertEquals(rt.name(), onStrand.get(), "a subtask of open(runtime) runs on that runtime");
+                assertEquals(42, value.get());
+            }
         }
     }
 

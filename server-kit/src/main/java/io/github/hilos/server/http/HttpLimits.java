@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The HTTP codec's limits, with the defaults the issue names (the request line 8 KiB, the header block 16 KiB
+ * The HTTP codec's limits, with defaults in the range common servers use (the request line 8 KiB, the header block 16 KiB
  * and 100 fields) and a 1 MiB body. Requests over them are refused: 414, 431, 413.
  *
  * @param maxRequestLineBytes the longest request line, without its CRLF

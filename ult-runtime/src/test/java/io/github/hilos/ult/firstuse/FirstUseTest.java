@@ -38,6 +38,7 @@ public class FirstUseTest {
         for (String runtime : List.of(runtimeName())) {
             List<String> out = runProbe(runtime);
             assertEquals("DONE", out.getLast(), "the probe ran to its end: " + out);
+            assertTrue(out.contains("COMPENSATIONS 0"), runtime + ": no spare carrier was started: " + out);
             for (String line : out) {
                 if (line.startsWith("STALL")) {
                     assertTrue(!line.contains("<clinit>") && !line.contains(" jdk.jfr."),
