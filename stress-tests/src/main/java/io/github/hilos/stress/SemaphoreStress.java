@@ -74,6 +74,47 @@ public final class SemaphoreStress {
         }
     }
 
+    /**
+     * A release that hands its permit to a waiter directly races the waiter giving up (a short timeout): the
+     * permit ends either with the waiter or back in the semaphore, never lost and never both.
+     */
+    @JCStressTest
+    @Outcome(id = {"true, 0", "false, 1"}, expect = ACCEPTABLE, desc = "the permit went to the waiter, or stayed")
+    @Outcome(id = "false, 0", expect = FORBIDDEN, desc = "the permit was lost in a hand-off to a waiter that gave up")
+    @Outcome(id = "true, 1", expect = FORBIDDEN, desc = "the permit was counted twice")
+    @State
+    public static class HandOffRacesTimeout {
+        private final Semaphore semaphore = new Semaphore(0);
+        private boolean acquired;
+
+        /** Waits a moment for a permit. */
+        @Actor
+        public void waiter() {
+            try {
+                acquired = semaphore.tryAcquire(java.time.Duration.ofNanos(20_000));
+            } catch (InterruptedException e) {
+                throw new AssertionError("nothing interrupts the waiter", e);
+            }
+        }
+
+        /** Releases one. */
+        @Actor
+        public void releaser() {
+            semaphore.release();
+        }
+
+        /**
+         * What the waiter got, and what is left.
+         *
+         * @param r the result
+         */
+        @org.openjdk.jcstress.annotations.Arbiter
+        public void arbiter(org.openjdk.jcstress.infra.results.ZI_Result r) {
+            r.r1 = acquired;
+            r.r2 = semaphore.availablePermits();
+        }
+    }
+
     /** The count-down that opens a latch wakes its waiter. */
     @JCStressTest(Mode.Termination)
     @Outcome(id = "TERMINATED", expect = ACCEPTABLE, desc = "the waiter passed the opened latch")

@@ -14,11 +14,14 @@ import java.time.Duration;
  * behind it (no starvation of large requests). An arriving strand takes free permits directly only when
  * nobody waits.
  *
- * <p>Design: {@code permits} changes by CAS (volatile). Waiters queue under {@code lock}; {@code waiting}
- * mirrors the queue size for lock-free reads. A release adds its permits, then reads {@code waiting}; an
- * acquirer that enqueues publishes {@code waiting} and then, under the lock, hands out what is available
- * ({@link #grantLocked()}): a Dekker pair on two volatiles, so no release is missed. Granted permits are
- * taken out of {@code permits} before the waiter is claimed, and given back if it gave up.
+ * <p>Design: {@code permits} changes by CAS (volatile). Waiters queue under a spin lock that shares one volatile
+ * word with the number of queued waiters ({@code sync}: bit 0 the lock, the rest the count), so that one CAS both
+ * takes the lock and counts a new waiter, and the unlock (a release store) publishes the count left. A release
+ * with no waiter adds its permits, then reads the count; an acquirer that queues counts itself in the CAS that
+ * locks and then reads the permits under the lock ({@link #grantLocked()}): a Dekker pair on two volatiles, so no
+ * release is missed. A release that sees waiters hands its permits to them directly under the lock (claiming the
+ * head waiter), without passing them through {@code permits}; what they do not need is added to it. Permits
+ * granted from {@code permits} are taken out before the waiter is claimed, and given back if it gave up.
  */
 public final class Semaphore {
 
@@ -27,16 +30,23 @@ public final class Semaphore {
     static {
         try {
             PERMITS = MethodHandles.lookup().findVarHandle(Semaphore.class, "permits", int.class);
+            SYNC = MethodHandles.lookup().findVarHandle(Semaphore.class, "sync", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    private final SpinLock lock = new SpinLock();
+    private static final VarHandle SYNC;
+    private static final int LOCKED = 1;
+    private static final int ONE_WAITER = 2;
+    private static final int SPINS_BEFORE_YIELD = 64;
+
     private final WaitQueue waiters = new WaitQueue();
     @SuppressWarnings("unused")
     private volatile int permits;
-    private volatile int waiting;
+    /** Bit 0: the queue's lock; bits 1-31: how many waiters are queued (or about to be, under the lock). */
+    @SuppressWarnings("unused")
+    private volatile int sync;
 
     /**
      * Makes a semaphore.
@@ -77,7 +87,7 @@ public final class Semaphore {
      * @return whether a permit was taken
      */
     public boolean tryAcquire() {
-        return waiting == 0 && tryTake(1);
+        return waiting() == 0 && tryTake(1);
     }
 
     /**
@@ -114,7 +124,7 @@ public final class Semaphore {
         if (Strand.interrupted()) {
             return Waiter.INTERRUPTED;
         }
-        if (waiting == 0 && tryTake(n)) {
+        if (waiting() == 0 && tryTake(n)) {
             return Waiter.SERVED;
         }
         if (nanos == 0) {
@@ -122,23 +132,21 @@ public final class Semaphore {
         }
         Waiter w = new Waiter(Strand.current());
         w.permits = n;
-        lock.lock();
+        lock(ONE_WAITER); // counted before the permits are read below: the Dekker pair with release
         try {
             waiters.add(w);
-            waiting = waiters.size();
             grantLocked();
         } finally {
-            lock.unlock();
+            unlock();
         }
         int outcome = w.await(nanos, true, this);
         if (outcome != Waiter.SERVED) {
-            lock.lock();
+            lock(0);
             try {
                 waiters.remove(w);
-                waiting = waiters.size();
                 grantLocked(); // our large request may have been holding others back
             } finally {
-                lock.unlock();
+                unlock();
             }
         }
         return outcome;
@@ -157,27 +165,61 @@ public final class Semaphore {
      */
     public void release(int n) {
         checkCount(n);
+        if (waiting() != 0) {
+            // Waiters: hand the permits over under the lock, without passing them through the permit count.
+            lock(0);
+            try {
+                handOffLocked(n);
+            } finally {
+                unlock();
+            }
+        } else {
+            addPermits(n);
+            if (waiting() != 0) { // Dekker with acquireNanos: permits were added above, now read the count.
+                lock(0);
+                try {
+                    grantLocked();
+                } finally {
+                    unlock();
+                }
+            }
+        }
+        SwitchPoints.reached();
+    }
+
+    private void addPermits(int n) {
         for (;;) {
             int seen = (int) PERMITS.getVolatile(this);
             if (seen + n < 0) {
                 throw new IllegalStateException("permit count overflow: " + seen + " + " + n);
             }
             if (PERMITS.compareAndSet(this, seen, seen + n)) {
-                break;
+                return;
             }
         }
-        if (waiting != 0) { // Dekker with acquireNanos: permits were added above, now read waiting.
-            lock.lock();
-            try {
-                grantLocked();
-            } finally {
-                lock.unlock();
-            }
-        }
-        SwitchPoints.reached();
     }
 
-    /** Serves waiters from the head while the permits suffice. Called with {@code lock} held. */
+    /**
+     * Gives {@code n} released permits to the waiters from the head, in order, while they suffice; what is left
+     * goes to the permit count (and to waiters it now satisfies). Called with the lock held.
+     */
+    private void handOffLocked(int n) {
+        int left = n;
+        if ((int) PERMITS.getVolatile(this) == 0) { // with free permits, the head is served from them, in order
+            for (Waiter head; left > 0 && (head = waiters.peekWaiting()) != null && head.permits <= left; ) {
+                waiters.remove(head);
+                if (head.claimAndWake()) {
+                    left -= head.permits;
+                }
+            }
+        }
+        if (left > 0) {
+            addPermits(left);
+            grantLocked();
+        }
+    }
+
+    /** Serves waiters from the head while the permits suffice. Called with the lock held. */
     private void grantLocked() {
         for (Waiter head; (head = waiters.peekWaiting()) != null; ) {
             if (!tryTake(head.permits)) {
@@ -188,10 +230,32 @@ public final class Semaphore {
                 PERMITS.getAndAdd(this, head.permits); // it gave up meanwhile: give its permits back
             }
         }
-        int size = waiters.size();
-        if (waiting != size) { // a volatile write only when the size changed: it is on the signal-wait path
-            waiting = size;
+    }
+
+    /** Takes the lock, adding {@code countDelta} to the waiter count in the same CAS. */
+    private void lock(int countDelta) {
+        for (int spins = 0; ; spins++) {
+            int s = (int) SYNC.getVolatile(this);
+            if ((s & LOCKED) == 0 && SYNC.compareAndSet(this, s, (s | LOCKED) + countDelta)) {
+                return;
+            }
+            if (spins < SPINS_BEFORE_YIELD) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
         }
+    }
+
+    /** Releases the lock, publishing the number of waiters still queued (a release store: only the lock holder writes). */
+    private void unlock() {
+        assert ((int) SYNC.getOpaque(this) & LOCKED) != 0 : "unlock of a free lock";
+        SYNC.setRelease(this, waiters.size() * ONE_WAITER);
+    }
+
+    /** How many strands wait (or are about to), as of now. */
+    private int waiting() {
+        return (int) SYNC.getVolatile(this) >>> 1;
     }
 
     private boolean tryTake(int n) {
@@ -221,7 +285,7 @@ public final class Semaphore {
      * @return an estimate of the queue length
      */
     public int queueLength() {
-        return waiting;
+        return waiting();
     }
 
     private static int checkCount(int n) {
@@ -233,6 +297,6 @@ public final class Semaphore {
 
     @Override
     public String toString() {
-        return "Semaphore[permits " + availablePermits() + ", " + waiting + " waiting]";
+        return "Semaphore[permits " + availablePermits() + ", " + waiting() + " waiting]";
     }
 }
