@@ -44,7 +44,10 @@ public final class Semaphore {
     private final WaitQueue waiters = new WaitQueue();
     @SuppressWarnings("unused")
     private volatile int permits;
-    /** Bit 0: the queue's lock; bits 1-31: how many waiters are queued (or about to be, under the lock). */
+    /**
+     * Bit 0: the queue's lock; bits 1-31: how many waiters are queued (or about to be, under the lock), those that
+     * gave up but are not unlinked yet included: never below the truth, so a release never skips a waiter.
+     */
     @SuppressWarnings("unused")
     private volatile int sync;
 
@@ -169,6 +172,10 @@ public final class Semaphore {
             // Waiters: hand the permits over under the lock, without passing them through the permit count.
             lock(0);
             try {
+                int seen = (int) PERMITS.getVolatile(this);
+                if (seen + n < 0) { // checked before any hand-off, so a refused release has no effect
+                    throw new IllegalStateException("permit count overflow: " + seen + " + " + n);
+                }
                 handOffLocked(n);
             } finally {
                 unlock();

@@ -2,7 +2,8 @@ package io.github.hilos.sync;
 
 /**
  * A FIFO of {@link Waiter}s, intrusive (the links live in the waiters). Not thread-safe: every method is
- * called with the owning primitive's {@link SpinLock} held. Waiters that gave up are unlinked by themselves
+ * called with the owning primitive's queue lock held (a {@link SpinLock}, or the lock bit of {@link Semaphore}'s
+ * sync word). Waiters that gave up are unlinked by themselves
  * or skipped lazily by {@link #pollWaiting()}.
  */
 final class WaitQueue {

@@ -19,7 +19,7 @@ import java.lang.invoke.VarHandle;
  * </pre>
  * Memory ordering: a server writes {@link #item} (plain) before its claim CAS (volatile); the waiter reads
  * {@link #item} after it saw CLAIMED (volatile read), so the item is visible. Queue links are guarded by the
- * owning primitive's {@link SpinLock}.
+ * owning primitive's queue lock (a {@link SpinLock}, or the lock bit of {@link Semaphore}'s sync word).
  */
 final class Waiter {
 

@@ -23,8 +23,9 @@
  *       its cache lines ({@code IdleFlag}), and it is the only field of another carrier a placement reads</td>
  *       <td>{@code HybridPlacementStress.BurstWakesIdleCarriers}, {@code BurstPlacementTest}</td></tr>
  *   <tr><td>unpark vs park of one strand</td>
- *       <td>unpark swaps the permit (full fence) then reads the state; the carrier sets PARKED by CAS then reads
- *       the permit: a Dekker pair; the winner of the PARKED to UNPARKED CAS queues the strand</td>
+ *       <td>unpark of a strand it sees PARKED CASes it to UNPARKED; otherwise it swaps the permit (full fence)
+ *       then reads the state, and the carrier sets PARKED (volatile store) then reads the permit: a Dekker pair;
+ *       the winner of the PARKED to UNPARKED CAS queues the strand</td>
  *       <td>{@code ParkUnparkStress}, {@code UltStress.TimerExpiryRacesUnpark}</td></tr>
  *   <tr><td>owner vs thief on a deque</td>
  *       <td>the owner lowers {@code bottom}, full fence, reads {@code top}; a thief reads {@code top}, full fence,
