@@ -30,6 +30,39 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** What is particular to {@code ult}: the carrier, the watchdog, pinning, dumps, metrics, bad settings. */
 class UltBehaviourTest {
 
+    /**
+     * An unpark that comes after the park's timer fired finds the strand runnable, not parked: it must leave the
+     * permit, so that the strand's next park returns at once (as {@code LockSupport} does). Deterministic on one
+     * carrier with FIFO: the unparker holds the carrier past the deadline, yields, and runs again before the
+     * timed-out strand.
+     */
+    @Test
+    void anUnparkThatLosesToTheTimerLeavesThePermitForTheNextPark() throws Exception {
+        try (StrandRuntime rt = Runtimes.open("ult")) {
+            AtomicReference<Boolean> secondParkReturned = new AtomicReference<>(false);
+            Strand[] sleeper = new Strand[1];
+            sleeper[0] = rt.spawn("sleeper", () -> {
+                Strand.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // times out: the unpark comes later
+                Strand.park(); // the late unpark's permit: returns at once
+                secondParkReturned.set(true);
+            });
+            Strand unparker = rt.spawn("late-unparker", () -> {
+                long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+                while (System.nanoTime() - until < 0) {
+                    Thread.onSpinWait(); // the carrier is held past the sleeper's deadline
+                }
+                Strand.yield(); // the carrier fires the timer (the sleeper is runnable) and runs this strand first
+                sleeper[0].unpark();
+            });
+            awaitEnd(unparker);
+            boolean ended = sleeper[0].join(Duration.ofSeconds(10));
+            if (!ended) {
+                sleeper[0].interrupt(); // let the runtime close
+            }
+            assertTrue(ended && secondParkReturned.get(), "the permit of the late unpark was kept");
+        }
+    }
+
     @Test
     void strandsShareTheCarrierThreadAndItsThreadLocalsButNotStrandLocals() throws Exception {
         ThreadLocal<String> threadLocal = new ThreadLocal<>();
