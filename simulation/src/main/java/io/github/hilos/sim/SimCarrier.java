@@ -103,7 +103,7 @@ final class SimCarrier extends Thread implements StrandCarrier {
     @Override
     public long nanoTime() {
         World w = world;
-        return w == null ? System.nanoTime() : w.now;
+        return w == null ? System.nanoTime() : w.now();
     }
 
     @Override

@@ -123,12 +123,12 @@ final class SimStrand extends Strand {
 
     @Override
     protected void sleepSelf(long nanos) throws InterruptedException {
-        long deadline = world.now + nanos;
+        long deadline = world.now() + nanos;
         for (;;) {
             if (clearInterruptSelf()) {
                 throw new InterruptedException("interrupted while sleeping: " + name);
             }
-            long left = deadline - world.now;
+            long left = deadline - world.now();
             if (left <= 0) {
                 return;
             }

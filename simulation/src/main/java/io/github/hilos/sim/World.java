@@ -48,6 +48,9 @@ final class World {
     /** The thread that runs this world; set when it starts. */
     volatile Thread thread;
     long now = EPOCH;
+    /** With {@code time=real}: the real clock's reading that {@link #EPOCH} stands for; set by runOpen. */
+    private long realStart;
+    private boolean realClock;
     long steps;
     long decisions;
     SimStrand current;
@@ -144,7 +147,7 @@ final class World {
         trace.add(Trace.PARK, s, blocker, ownerOf(blocker));
         if (nanos >= 0) {
             SimStrand target = s;
-            s.timer = schedule(now + nanos, () -> {
+            s.timer = schedule(now() + nanos, () -> {
                 if (target.state == SimStrand.PARKED) {
                     target.timer = null;
                     makeRunnable(target);
@@ -424,11 +427,10 @@ final class World {
      */
     void runOpen() {
         thread = Thread.currentThread();
-        long realStart = System.nanoTime();
+        realStart = System.nanoTime();
+        realClock = settings.realTime();
         while (!stopping) {
-            if (settings.realTime()) {
-                now = Math.max(now, EPOCH + System.nanoTime() - realStart);
-            }
+            now();
             drainInbox();
             fireDueTimers();
             SimStrand next = pick();
@@ -452,6 +454,18 @@ final class World {
                 LockSupport.parkNanos(this, t.deadline - now);
             }
         }
+    }
+
+    /**
+     * The time strands read: virtual time; with {@code time=real} in an open runtime, the real clock read now (so
+     * that a deadline taken in the middle of a strand's turn is not short by the time the turn has taken), never
+     * going backwards. World thread only.
+     */
+    long now() {
+        if (realClock) {
+            now = Math.max(now, EPOCH + System.nanoTime() - realStart);
+        }
+        return now;
     }
 
     private Timer nextTimer() {

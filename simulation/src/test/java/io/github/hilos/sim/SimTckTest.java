@@ -13,6 +13,12 @@ import io.github.hilos.tck.ParkTck;
 import io.github.hilos.tck.SelectTck;
 import io.github.hilos.tck.StrandTck;
 import io.github.hilos.tck.SyncTck;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The TCK on {@code sim} opened as a runtime, with its clock following real time ({@code time=real}): the kit's
@@ -32,5 +38,26 @@ class SimTckTest implements StrandTck, ParkTck, SyncTck, ChannelTck, SelectTck, 
     @Override
     public StrandRuntime openRuntime(RuntimeOptions options) {
         return Runtimes.open(runtimeName(), options.with("time", "real"));
+    }
+
+    /**
+     * With {@code time=real}, a deadline taken late in a strand's turn counts from the real time of the call, not
+     * from when the turn began: a strand that computes for 30 ms and then sleeps 50 ms sleeps 50 ms (it slept 20
+     * when the clock was read once per turn).
+     */
+    @Test
+    void aSleepLateInATurnSleepsItsWholeDuration() throws Exception {
+        try (StrandRuntime rt = open()) {
+            long slept = rt.run(() -> {
+                long busyUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(30);
+                while (System.nanoTime() - busyUntil < 0) {
+                    Thread.onSpinWait();
+                }
+                long start = System.nanoTime();
+                io.github.hilos.api.Strand.sleep(Duration.ofMillis(50));
+                return System.nanoTime() - start;
+            });
+            assertTrue(slept >= TimeUnit.MILLISECONDS.toNanos(50), "slept only " + slept + " ns");
+        }
     }
 }
