@@ -112,11 +112,32 @@ public final class Tck {
      * @throws Exception a failure
      */
     public static void awaitEnd(Strand strand, Failures failures) throws Exception {
-        if (!strand.join(HANG)) {
+        Duration limit = HANG_ON_THIS_THREAD.get();
+        if (!strand.join(limit)) {
             strand.interrupt();
             strand.unpark();
             failures.rethrow();
-            fail("strand " + strand + " did not end within " + HANG + " (lost wake-up or deadlock?)");
+            fail("strand " + strand + " did not end within " + limit + " (lost wake-up or deadlock?)");
+        }
+    }
+
+    private static final ThreadLocal<Duration> HANG_ON_THIS_THREAD = ThreadLocal.withInitial(() -> HANG);
+
+    /**
+     * Runs {@code body} with a shorter limit for {@link #awaitEnd} on the calling thread: for a test that expects a
+     * kit test to fail on a broken runtime, which would otherwise wait the whole {@link #HANG}.
+     *
+     * @param limit the limit
+     * @param body what to run
+     * @throws Throwable what the body throws
+     */
+    public static void withHangLimit(Duration limit, org.junit.jupiter.api.function.Executable body)
+            throws Throwable {
+        HANG_ON_THIS_THREAD.set(limit);
+        try {
+            body.execute();
+        } finally {
+            HANG_ON_THIS_THREAD.remove();
         }
     }
 
