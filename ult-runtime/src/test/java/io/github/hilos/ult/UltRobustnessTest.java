@@ -197,6 +197,10 @@ class UltRobustnessTest {
             });
             assertEquals(List.of(), rt.stalls());
         }
+    }
+
+    @Test
+    void badSettingsGetOneRuleAndOneMessage() {
         for (String bad : List.of("0", "-3", "x")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> Runtimes.open("ult", RuntimeOptions.defaults().with("jacket.threads", bad)));
