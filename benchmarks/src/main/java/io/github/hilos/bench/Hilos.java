@@ -239,7 +239,7 @@ public final class Hilos {
             }
             err.print("\r\u001b[Krunning skynet on " + runtime + " ...");
             double[] best = {Double.MAX_VALUE, Double.MAX_VALUE};
-            try (StrandRuntime rt = openSpec(runtime)) {
+            try (StrandRuntime rt = RuntimeSpec.parse(runtime).open()) {
                 for (int variant = 0; variant < 2; variant++) {
                     for (int round = 0; round < 3; round++) {
                         long t0 = System.nanoTime();
@@ -284,35 +284,43 @@ public final class Hilos {
     }
 
     /**
-     * Checks a runtime given as {@code NAME} or {@code NAME:POLICY} (a scheduling policy of {@code ult} or
-     * {@code hybrid}, as their {@code policy} setting takes it).
+     * A runtime given as {@code NAME} or {@code NAME:POLICY} (a scheduling policy of {@code ult} or {@code hybrid},
+     * as their {@code policy} setting takes it).
+     *
+     * @param name the runtime's name
+     * @param policy the policy, or null for the runtime's default
      */
+    private record RuntimeSpec(String name, String policy) {
+
+        static RuntimeSpec parse(String spec) {
+            int colon = spec.indexOf(':');
+            return colon < 0 ? new RuntimeSpec(spec, null)
+                    : new RuntimeSpec(spec.substring(0, colon), spec.substring(colon + 1));
+        }
+
+        StrandRuntime open() {
+            return policy == null ? Runtimes.open(name)
+                    : Runtimes.open(name, RuntimeOptions.defaults().with("policy", policy));
+        }
+    }
+
     private static void checkRuntimeSpec(String spec) throws UsageException {
-        int colon = spec.indexOf(':');
-        String name = colon < 0 ? spec : spec.substring(0, colon);
-        if (!Runtimes.names().contains(name)) {
-            throw new UsageException("unknown runtime '" + name + "'; known runtimes: "
+        RuntimeSpec parsed = RuntimeSpec.parse(spec);
+        if (!Runtimes.names().contains(parsed.name())) {
+            throw new UsageException("unknown runtime '" + parsed.name() + "'; known runtimes: "
                     + String.join(", ", Runtimes.names()));
         }
-        if (colon >= 0) {
-            if (!name.equals("ult") && !name.equals("hybrid")) {
-                throw new UsageException("runtime '" + name + "' takes no scheduling policy ('" + spec
+        if (parsed.policy() != null) {
+            if (!parsed.name().equals("ult") && !parsed.name().equals("hybrid")) {
+                throw new UsageException("runtime '" + parsed.name() + "' takes no scheduling policy ('" + spec
                         + "'); only ult and hybrid do");
             }
             try {
-                io.github.hilos.ult.SchedulingPolicies.parse(spec.substring(colon + 1));
+                io.github.hilos.ult.SchedulingPolicies.parse(parsed.policy());
             } catch (IllegalArgumentException e) {
                 throw new UsageException("bad scheduling policy in '" + spec + "': " + e.getMessage());
             }
         }
-    }
-
-    /** Opens a runtime given as {@code NAME} or {@code NAME:POLICY}. */
-    private static StrandRuntime openSpec(String spec) {
-        int colon = spec.indexOf(':');
-        return colon < 0 ? Runtimes.open(spec)
-                : Runtimes.open(spec.substring(0, colon), RuntimeOptions.defaults().with("policy",
-                        spec.substring(colon + 1)));
     }
 
     /**

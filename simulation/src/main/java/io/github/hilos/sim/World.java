@@ -430,7 +430,7 @@ final class World {
         realStart = System.nanoTime();
         realClock = settings.realTime();
         while (!stopping) {
-            now();
+            now(); // with time=real, the clock catches up with the real one before timers are looked at
             drainInbox();
             fireDueTimers();
             SimStrand next = pick();

@@ -39,7 +39,6 @@ public final class Semaphore {
     private static final VarHandle SYNC;
     private static final int LOCKED = 1;
     private static final int ONE_WAITER = 2;
-    private static final int SPINS_BEFORE_YIELD = 64;
 
     private final WaitQueue waiters = new WaitQueue();
     @SuppressWarnings("unused")
@@ -172,10 +171,8 @@ public final class Semaphore {
             // Waiters: hand the permits over under the lock, without passing them through the permit count.
             lock(0);
             try {
-                int seen = (int) PERMITS.getVolatile(this);
-                if (seen + n < 0) { // checked before any hand-off, so a refused release has no effect
-                    throw new IllegalStateException("permit count overflow: " + seen + " + " + n);
-                }
+                // Checked before any hand-off, so that a refused release has no effect.
+                checkNoOverflow((int) PERMITS.getVolatile(this), n);
                 handOffLocked(n);
             } finally {
                 unlock();
@@ -197,12 +194,16 @@ public final class Semaphore {
     private void addPermits(int n) {
         for (;;) {
             int seen = (int) PERMITS.getVolatile(this);
-            if (seen + n < 0) {
-                throw new IllegalStateException("permit count overflow: " + seen + " + " + n);
-            }
+            checkNoOverflow(seen, n);
             if (PERMITS.compareAndSet(this, seen, seen + n)) {
                 return;
             }
+        }
+    }
+
+    private static void checkNoOverflow(int seen, int n) {
+        if (seen + n < 0) {
+            throw new IllegalStateException("permit count overflow: " + seen + " + " + n);
         }
     }
 
@@ -246,15 +247,11 @@ public final class Semaphore {
             if ((s & LOCKED) == 0 && SYNC.compareAndSet(this, s, (s | LOCKED) + countDelta)) {
                 return;
             }
-            if (spins < SPINS_BEFORE_YIELD) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield();
-            }
+            SpinLock.backOff(spins);
         }
     }
 
-    /** Releases the lock, publishing the number of waiters still queued (a release store: only the lock holder writes). */
+    /** Releases the lock, publishing the number of waiters still queued (a release store: only its holder writes). */
     private void unlock() {
         assert ((int) SYNC.getOpaque(this) & LOCKED) != 0 : "unlock of a free lock";
         SYNC.setRelease(this, waiters.size() * ONE_WAITER);

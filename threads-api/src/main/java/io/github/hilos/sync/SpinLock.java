@@ -38,11 +38,22 @@ final class SpinLock {
             if ((int) LOCKED.getOpaque(this) == 0 && LOCKED.compareAndSet(this, 0, 1)) {
                 return;
             }
-            if (spins < SPINS_BEFORE_YIELD) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield();
-            }
+            backOff(spins);
+        }
+    }
+
+    /**
+     * Waits a little after the {@code spins}-th failed attempt at a short lock: spins first, then yields the
+     * thread; never parks (see the class comment). Also used by {@link Semaphore}'s lock, which shares a word with
+     * its waiter count.
+     *
+     * @param spins failed attempts so far
+     */
+    static void backOff(int spins) {
+        if (spins < SPINS_BEFORE_YIELD) {
+            Thread.onSpinWait();
+        } else {
+            Thread.yield();
         }
     }
 
